@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/ctnn.hpp — umbrella header: includes the whole public API.
+#pragma once
+
+#include "ctnn/activations.hpp"  // IWYU pragma: export
+#include "ctnn/config.hpp"       // IWYU pragma: export
+#include "ctnn/init.hpp"         // IWYU pragma: export
+#include "ctnn/layers/dense.hpp" // IWYU pragma: export
+#include "ctnn/network.hpp"      // IWYU pragma: export
+#include "ctnn/parameters.hpp"   // IWYU pragma: export
+#include "ctnn/random.hpp"       // IWYU pragma: export
+#include "ctnn/version.hpp"      // IWYU pragma: export

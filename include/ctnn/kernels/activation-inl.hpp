@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/activation-inl.hpp — Highway versions of the activations.
+// Re-included once per target (per-target include guard, no #pragma once).
+//
+// Contract and accuracy (float32, measured against the double-precision
+// oracle in reference.hpp by tests/kernels/activation.test.cpp on every
+// target the machine supports):
+//   identity, relu, leaky_relu  exact
+//   sigmoid  ≤ 3 ulp, any finite input (e = exp(-|x|) never overflows;
+//            Highway's Exp is 1 ulp, then one add, one divide, one multiply)
+//   tanh     ≤ 4 ulp (Highway's Tanh: Expm1-based, documented 4 ulp)
+//   softmax  each output within 4 ulp of the oracle; the max is taken over the
+//            valid lanes only and padding lanes never enter the sum; padding
+//            lanes are written as 0.
+// NaN inputs propagate through leaky_relu, sigmoid and tanh; relu(NaN) is
+// target-dependent (x86 max returns the NaN; the scalar/EMU128 targets
+// return 0).
+
+#if defined(CTNN_KERNELS_ACTIVATION_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_ACTIVATION_INL_HPP_
+#undef CTNN_KERNELS_ACTIVATION_INL_HPP_
+#else
+#define CTNN_KERNELS_ACTIVATION_INL_HPP_
+#endif
+
+#include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
+
+#include <cstddef>
+#include <limits>
+
+#include "ctnn/activations.hpp"
+#include "ctnn/config.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class D, class V>
+HWY_INLINE V Activate(D, V v, identity) {
+  return v;
+}
+
+template <class D, class V>
+HWY_INLINE V Activate(D d, V v, relu) {
+  return hn::Max(hn::Zero(d), v);
+}
+
+template <class D, class V, std::intmax_t Num, std::intmax_t Den>
+HWY_INLINE V Activate(D d, V v, leaky_relu<Num, Den>) {
+  const V scaled = hn::Mul(v, hn::Set(d, leaky_relu<Num, Den>::slope));
+  return hn::IfThenElse(hn::Gt(v, hn::Zero(d)), v, scaled);
+}
+
+template <class D, class V>
+HWY_INLINE V Activate(D d, V v, sigmoid) {
+  // e = exp(-|x|) in (0, 1]: s = 1/(1+e) is sigmoid(|x|); sigmoid(x) = e·s
+  // for x < 0. No overflow for any input.
+  const V one = hn::Set(d, 1.0f);
+  const V e = hn::Exp(d, hn::Neg(hn::Abs(v)));
+  const V s = hn::Div(one, hn::Add(one, e));
+  const V r = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), hn::Mul(e, s), s);
+  return hn::IfThenElse(hn::IsNaN(v), v, r);
+}
+
+template <class D, class V>
+HWY_INLINE V Activate(D d, V v, tanh) {
+  return hn::IfThenElse(hn::IsNaN(v), v, hn::Tanh(d, v));
+}
+
+/// Applies an elementwise activation in place to `n` floats, n a multiple of
+/// pad_floats and `p` aligned to ctnn::alignment.
+template <class Act>
+HWY_INLINE void ActivateInPlace(float* HWY_RESTRICT p, std::size_t n) {
+  const hn::ScalableTag<float> d;
+  const std::size_t N = hn::Lanes(d);
+  for (std::size_t i = 0; i < n; i += N) hn::Store(Activate(d, hn::Load(d, p + i), Act{}), d, p + i);
+}
+
+/// Exact, overflow-safe softmax in place over the first `Count` of `Padded`
+/// floats (Padded a multiple of pad_floats, 1 <= Count <= Padded, `p`
+/// aligned). Lanes in [Count, Padded) are ignored on input and set to 0.
+template <std::size_t Count, std::size_t Padded>
+HWY_INLINE void SoftmaxInPlace(float* HWY_RESTRICT p) {
+  static_assert(Count >= 1 && Count <= Padded && Padded % pad_floats == 0);
+  const hn::ScalableTag<float> d;
+  using V = hn::Vec<decltype(d)>;
+  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  constexpr std::size_t full = Count / N * N;  // lanes in whole vectors
+  constexpr std::size_t rest = Count - full;   // valid lanes in the last vector
+  const V neg_inf = hn::Set(d, -std::numeric_limits<float>::infinity());
+  V vmax = neg_inf;
+  for (std::size_t i = 0; i < full; i += N) vmax = hn::Max(vmax, hn::Load(d, p + i));
+  if constexpr (rest != 0) vmax = hn::Max(vmax, hn::IfThenElse(hn::FirstN(d, rest), hn::Load(d, p + full), neg_inf));
+  const V m = hn::MaxOfLanes(d, vmax);
+
+  V vsum = hn::Zero(d);
+  for (std::size_t i = 0; i < full; i += N) {
+    const V e = hn::Exp(d, hn::Sub(hn::Load(d, p + i), m));
+    hn::Store(e, d, p + i);
+    vsum = hn::Add(vsum, e);
+  }
+  if constexpr (rest != 0) {
+    const V e = hn::IfThenElseZero(hn::FirstN(d, rest), hn::Exp(d, hn::Sub(hn::Load(d, p + full), m)));
+    hn::Store(e, d, p + full);
+    vsum = hn::Add(vsum, e);
+  }
+  constexpr std::size_t used = rest != 0 ? full + N : full;
+  for (std::size_t i = used; i < Padded; i += N) hn::Store(hn::Zero(d), d, p + i);
+  const V sum = hn::SumOfLanes(d, vsum);
+  for (std::size_t i = 0; i < used; i += N) hn::Store(hn::Div(hn::Load(d, p + i), sum), d, p + i);
+}
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

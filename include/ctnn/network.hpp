@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/network.hpp — ctnn::input<N> and ctnn::network<input<N>, Specs...>:
+// a multilayer perceptron whose topology is a template parameter pack. The
+// specs are chained by a pack expansion (each layer's input extent is the
+// previous layer's output extent), checked by static_asserts that name the
+// layer index, and stored in a Hana basic_tuple inside the object.
+#pragma once
+
+#include <array>
+#include <boost/hana/at.hpp>
+#include <boost/hana/basic_tuple.hpp>
+#include <cstddef>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include "ctnn/config.hpp"
+#include "ctnn/kernels/reference.hpp"
+#include "ctnn/kernels/static.hpp"
+
+namespace ctnn {
+
+/// The input of a network: `N` floats. Always the first network argument.
+template <std::size_t N>
+struct input {
+  static_assert(N > 0, "ctnn::input<N>: a network needs at least one input (N >= 1)");
+  static constexpr std::size_t extent = N;
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_input = false;
+template <std::size_t N>
+inline constexpr bool is_input<input<N>> = true;
+
+/// extents[0] = input extent, extents[I+1] = output extent of layer I.
+template <class... Specs>
+constexpr auto chain_extents(std::size_t in) {
+  std::array<std::size_t, sizeof...(Specs) + 1> e{in};
+  std::size_t i = 0;
+  ((e[i + 1] = Specs::out_extent(e[i]), ++i), ...);
+  return e;
+}
+
+template <std::size_t Given, std::size_t Expected>
+struct forward_input_check {
+  static_assert(Given == Expected,
+                "ctnn::network::forward: the input extent (Given) must equal the network's input_size (Expected)");
+  static constexpr bool value = true;
+};
+template <std::size_t Given, std::size_t Expected>
+struct forward_output_check {
+  static_assert(Given == Expected,
+                "ctnn::network::forward: the output extent (Given) must equal the network's output_size (Expected)");
+  static constexpr bool value = true;
+};
+
+template <class Input, class Seq, class... Specs>
+struct network_layers;
+template <std::size_t N, std::size_t... I, class... Specs>
+struct network_layers<input<N>, std::index_sequence<I...>, Specs...> {
+  static constexpr auto extents = chain_extents<Specs...>(input<N>::extent);
+  // Shape checks first, so their message is the first error.
+  static constexpr bool checked = (Specs::template check<I, extents[I]> && ...);
+  using tuple = boost::hana::basic_tuple<typename Specs::template layer<I, extents[I]>...>;
+};
+
+template <class Input, class... Specs>
+struct network_base {
+  static_assert(is_input<Input>, "ctnn::network: the first template argument must be ctnn::input<N>");
+};
+}  // namespace detail
+
+/// A feed-forward network with compile-time topology:
+///
+///     using Net = ctnn::network<ctnn::input<784>,
+///                               ctnn::dense<256, ctnn::relu>,
+///                               ctnn::dense<10, ctnn::softmax>>;
+///
+/// All parameters live inside the object (`sizeof(Net)` is the model; put big
+/// networks in static storage or memory you allocate). A default-constructed
+/// network has all-zero parameters: call ctnn::initialize() or
+/// ctnn::set_parameters(). forward() never allocates; it uses
+/// 2·max_padded floats of stack. Example: examples/quickstart.cpp
+template <class Input, class... Specs>
+class network : detail::network_base<Input, Specs...> {
+  static_assert(sizeof...(Specs) > 0, "ctnn::network: a network needs at least one layer after ctnn::input<N>");
+  using build = detail::network_layers<Input, std::index_sequence_for<Specs...>, Specs...>;
+  static_assert(build::checked);
+
+ public:
+  static constexpr std::size_t layer_count = sizeof...(Specs);
+  static constexpr std::size_t input_size = build::extents[0];
+  static constexpr std::size_t output_size = build::extents[layer_count];
+
+  /// The concrete type of layer I (e.g. dense_layer<In, Out, Act, Layout>).
+  template <std::size_t I>
+  using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<typename build::tuple&>()))>;
+
+ private:
+  template <std::size_t... I>
+  static constexpr std::size_t count_parameters(std::index_sequence<I...>) {
+    return (std::size_t{0} + ... + layer_type<I>::parameter_count);
+  }
+  static constexpr std::size_t max_of_extents() {
+    std::size_t m = 0;
+    for (std::size_t e : build::extents) m = e > m ? e : m;
+    return m;
+  }
+
+ public:
+  /// Number of trainable parameters (the interchange vector's length).
+  static constexpr std::size_t parameter_count = count_parameters(std::index_sequence_for<Specs...>{});
+  /// Largest extent of the input and every layer output.
+  static constexpr std::size_t max_extent = max_of_extents();
+  static constexpr std::size_t max_padded = padded(max_extent);
+  static constexpr std::size_t input_padded = padded(input_size);
+
+  /// The I-th layer (0-based; the input is not a layer).
+  template <std::size_t I>
+  constexpr auto& layer() noexcept {
+    static_assert(I < layer_count, "ctnn::network::layer<I>: I must be less than layer_count");
+    return boost::hana::at_c<I>(layers_);
+  }
+  template <std::size_t I>
+  constexpr const auto& layer() const noexcept {
+    static_assert(I < layer_count, "ctnn::network::layer<I>: I must be less than layer_count");
+    return boost::hana::at_c<I>(layers_);
+  }
+
+  /// Runs the network on one sample. constexpr: in a constant expression the
+  /// scalar reference runs; otherwise the Highway kernels for the TU's static
+  /// target. The extents are checked at compile time. Never allocates.
+  template <std::size_t M, class Target = detail::static_target>
+  constexpr std::array<float, output_size> forward(const std::array<float, M>& x) const {
+    static_assert(detail::forward_input_check<M, input_size>::value);
+    std::array<float, output_size> y{};
+    forward_impl<Target>(x.data(), y.data());
+    return y;
+  }
+
+  /// Span form: writes the output into `y`.
+  template <std::size_t M, std::size_t K, class Target = detail::static_target>
+  constexpr void forward(std::span<const float, M> x, std::span<float, K> y) const {
+    static_assert(M != std::dynamic_extent && K != std::dynamic_extent,
+                  "ctnn::network::forward: spans must have static extents (std::span<const float, input_size>)");
+    static_assert(detail::forward_input_check<M, input_size>::value);
+    static_assert(detail::forward_output_check<K, output_size>::value);
+    forward_impl<Target>(x.data(), y.data());
+  }
+
+ private:
+  template <class Target>
+  constexpr void forward_impl(const float* x, float* y) const {
+    if (std::is_constant_evaluated()) {
+      reference::forward(*this, x, y);
+    } else {
+      HWY_STATIC_DISPATCH(ForwardNet)(*this, x, y);
+    }
+  }
+
+  typename build::tuple layers_{};
+};
+
+}  // namespace ctnn

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+// No heap allocation on the hot path: this binary replaces every operator
+// new/delete form and the malloc family, and counts calls made while an
+// allocation_guard is alive. A positive control proves the counter works.
+#include <catch2/catch.hpp>
+#include <cstddef>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <vector>
+
+#include "ctnn/ctnn.hpp"
+#include "nets.hpp"
+
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+void __libc_free(void*);
+}
+
+namespace {
+thread_local bool g_counting = false;
+thread_local std::size_t g_count = 0;
+void note() {
+  if (g_counting) ++g_count;
+}
+
+struct allocation_guard {
+  allocation_guard() {
+    g_count = 0;
+    g_counting = true;
+  }
+  ~allocation_guard() { g_counting = false; }
+  std::size_t count() const { return g_count; }
+};
+}  // namespace
+
+extern "C" {
+void* malloc(std::size_t n) {
+  note();
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t a, std::size_t b) {
+  note();
+  return __libc_calloc(a, b);
+}
+void* realloc(void* p, std::size_t n) {
+  note();
+  return __libc_realloc(p, n);
+}
+void* aligned_alloc(std::size_t al, std::size_t n) {
+  note();
+  return __libc_memalign(al, n);
+}
+int posix_memalign(void** out, std::size_t al, std::size_t n) {
+  note();
+  *out = __libc_memalign(al, n);
+  return *out ? 0 : 12;
+}
+void free(void* p) { __libc_free(p); }
+}
+
+void* operator new(std::size_t n) {
+  note();
+  if (void* p = __libc_malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  note();
+  return __libc_malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return operator new(n, std::nothrow); }
+void* operator new(std::size_t n, std::align_val_t al) {
+  note();
+  if (void* p = __libc_memalign(static_cast<std::size_t>(al), n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t al) { return operator new(n, al); }
+void operator delete(void* p) noexcept { __libc_free(p); }
+void operator delete[](void* p) noexcept { __libc_free(p); }
+void operator delete(void* p, std::size_t) noexcept { __libc_free(p); }
+void operator delete[](void* p, std::size_t) noexcept { __libc_free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { __libc_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { __libc_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { __libc_free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { __libc_free(p); }
+
+TEST_CASE("alloc: positive control — the counter sees allocations", "[alloc]") {
+  std::size_t seen = 0;
+  {
+    allocation_guard guard;
+    std::vector<int> v(100);
+    auto p = std::make_unique<double>(1.0);
+    void* m = std::malloc(8);
+    std::free(m);
+    seen = guard.count();
+    REQUIRE(v.size() + static_cast<std::size_t>(*p) > 0);
+  }
+  CHECK(seen >= 3);
+}
+
+template <class Net>
+void check_forward_does_not_allocate() {
+  static Net net;  // big networks live in static storage
+  ctnn::initialize(net, 1);
+  std::array<float, Net::input_size> x{};
+  x[0] = 1.0f;
+  std::size_t seen = 0;
+  float sink = 0;
+  {
+    allocation_guard guard;
+    for (int i = 0; i < 10; ++i) {
+      const auto y = net.forward(x);
+      sink += y[0];
+      x[0] = y[0];
+    }
+    seen = guard.count();
+  }
+  CHECK(sink == sink);
+  CHECK(seen == 0);
+}
+
+TEST_CASE("alloc: forward does not allocate (S1)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S1>(); }
+TEST_CASE("alloc: forward does not allocate (S2)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S2>(); }
+TEST_CASE("alloc: forward does not allocate (S5)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S5>(); }
+TEST_CASE("alloc: initialize and get/set_parameters do not allocate", "[alloc]") {
+  static ctnn_test::S5 net;
+  static std::array<float, ctnn_test::S5::parameter_count> p;
+  allocation_guard guard;
+  ctnn::initialize(net, 3);
+  ctnn::get_parameters(net, std::span<float, ctnn_test::S5::parameter_count>(p));
+  ctnn::set_parameters(net, std::span<const float, ctnn_test::S5::parameter_count>(p));
+  CHECK(guard.count() == 0);
+}

@@ -1,0 +1,8 @@
+// expect: Activation
+#include <ctnn/ctnn.hpp>
+struct not_an_activation {};
+#ifdef CTNN_CONTROL
+ctnn::network<ctnn::input<2>, ctnn::dense<4, ctnn::relu>> net;
+#else
+ctnn::network<ctnn::input<2>, ctnn::dense<4, not_an_activation>> net;
+#endif

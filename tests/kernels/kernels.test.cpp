@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+// Every Highway kernel against the scalar reference, on every target this
+// machine supports (the TU is compiled for all attainable targets and each
+// test loops over them with hwy::SetSupportedTargetsForTest), at awkward
+// sizes: 1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 784.
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels.test.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "ctnn/kernels/network-inl.hpp"
+
+#ifndef CTNN_KERNELS_TEST_ONCE_
+#define CTNN_KERNELS_TEST_ONCE_
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "ctnn/kernels/reference.hpp"
+#include "test_util.hpp"
+
+namespace ctnn_test {
+inline constexpr std::array<std::size_t, 13> kSizes = {1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 784};
+
+/// Result of comparing a kernel with the reference: the worst ratio of
+/// |simd - ref| to the allowed error (must be <= 1), and how many values were
+/// compared (must be > 0, so a test cannot pass by comparing nothing).
+struct Compare {
+  double worst = 0.0;
+  std::size_t count = 0;
+  std::size_t worst_at = 0;  // index of the worst comparison, for diagnostics
+  double worst_err = 0.0;
+  void add(double err, double allowed) {
+    double r = allowed > 0 ? err / allowed : (err == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+    if (std::isnan(r)) r = std::numeric_limits<double>::infinity();  // a NaN is the worst, and sticks
+    if (r > worst) {
+      worst = r;
+      worst_at = count;
+      worst_err = err;
+    }
+    ++count;
+  }
+};
+}  // namespace ctnn_test
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn_test::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+namespace k = ctnn::HWY_NAMESPACE;
+
+std::int64_t CurrentTarget() { return HWY_TARGET; }
+
+// ---------------------------------------------------------------- activations
+
+/// Max ulp error of ActivateInPlace<Act> over `values`, at every size.
+template <class Act>
+std::int64_t ActivationMaxUlp(const std::vector<float>& values, std::size_t* compared) {
+  std::int64_t worst = 0;
+  alignas(64) float buf[ctnn::padded(784)];
+  for (std::size_t n : kSizes) {
+    for (std::size_t start = 0; start < values.size(); start += n) {
+      const std::size_t m = std::min(n, values.size() - start);
+      const std::size_t padded = ctnn::padded(m);
+      std::fill(buf, buf + padded, 0.0f);
+      std::copy(values.begin() + static_cast<std::ptrdiff_t>(start),
+                values.begin() + static_cast<std::ptrdiff_t>(start + m), buf);
+      k::ActivateInPlace<Act>(buf, padded);
+      for (std::size_t i = 0; i < m; ++i) {
+        worst = std::max(worst, ulp_distance(buf[i], Act::apply(values[start + i])));
+        ++*compared;
+      }
+    }
+  }
+  return worst;
+}
+
+std::vector<float> ActivationInputs(float lo, float hi) {
+  std::vector<float> v;
+  ctnn::rng g(7);
+  for (int i = 0; i < 20000; ++i) v.push_back(uniform(g, lo, hi));
+  for (float x = -4.0f; x <= 4.0f; x += 1.0f / 64) v.push_back(x);  // dense near 0
+  for (float x : {0.0f, -0.0f, 1e-30f, -1e-30f, 1e-7f, -1e-7f, 1e-3f, -1e-3f}) v.push_back(x);
+  return v;
+}
+
+std::int64_t SigmoidMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::sigmoid>(ActivationInputs(-87.0f, 100.0f), n); }
+std::int64_t TanhMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::tanh>(ActivationInputs(-30.0f, 30.0f), n); }
+std::int64_t ReluMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::relu>(ActivationInputs(-1e3f, 1e3f), n); }
+std::int64_t LeakyMaxUlp(std::size_t* n) {
+  return ActivationMaxUlp<ctnn::leaky_relu<1, 10>>(ActivationInputs(-1e3f, 1e3f), n);
+}
+std::int64_t IdentityMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::identity>(ActivationInputs(-1e3f, 1e3f), n); }
+
+/// sigmoid far in the negative tail (subnormal results): absolute error.
+double SigmoidTailMaxAbs() {
+  alignas(64) float buf[16];
+  double worst = 0;
+  for (float x = -1e4f; x < -80.0f; x *= 0.97f) {
+    std::fill(buf, buf + 16, x);
+    k::ActivateInPlace<ctnn::sigmoid>(buf, 16);
+    worst = std::max(worst, std::abs(static_cast<double>(buf[0]) - ctnn::sigmoid::apply(x)));
+    if (!(buf[0] >= 0.0f)) return std::numeric_limits<double>::infinity();
+  }
+  return worst;
+}
+
+/// softmax kernel vs reference at one size, including huge logits.
+template <std::size_t n>
+void SoftmaxCompareOne(Compare& c, ctnn::rng& g) {
+  constexpr std::size_t padded = ctnn::padded(n);
+  alignas(64) float buf[padded];
+  float ref[n], logits[n];
+  for (float scale : {1.0f, 30.0f, 1e4f}) {
+    for (std::size_t i = 0; i < padded; ++i) buf[i] = i < n ? uniform(g, -scale, scale) : 1e30f;  // garbage padding
+    std::copy(buf, buf + n, ref);
+    std::copy(buf, buf + n, logits);
+    ctnn::softmax::apply(ref, n);
+    k::SoftmaxInPlace<n, padded>(buf);
+    const float m = *std::max_element(logits, logits + n);
+    // The kernel sums in float: N lane-wise sums of ceil(n/N) terms, then a
+    // log2(N)-deep reduction; that sum's relative error is at most k·u.
+    const std::size_t lanes = hn::Lanes(hn::ScalableTag<float>());
+    const double k_sum = static_cast<double>((n + lanes - 1) / lanes) + std::log2(static_cast<double>(lanes)) + 1;
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += buf[i];
+      // 4 ulp of the result, plus the float rounding of x - max (half an ulp
+      // of |x - max|, inherent to float32) that exp turns into a relative
+      // error, plus the float sum's error, plus subnormal noise.
+      const double d = std::abs(static_cast<double>(logits[i]) - m);
+      c.add(std::abs(static_cast<double>(buf[i]) - ref[i]),
+            ((4 + d) * 1.2e-7 + k_sum * 6e-8) * std::abs(ref[i]) + 1e-37);
+    }
+    for (std::size_t i = n; i < padded; ++i) c.add(std::abs(buf[i]), 0.0);  // padding is zero
+    c.add(std::abs(sum - 1.0), 1e-6 * static_cast<double>(n));
+  }
+}
+
+template <std::size_t... I>
+Compare SoftmaxCompareAll(std::index_sequence<I...>) {
+  Compare c;
+  ctnn::rng g(11);
+  (SoftmaxCompareOne<kSizes[I]>(c, g), ...);
+  return c;
+}
+Compare SoftmaxCompare() { return SoftmaxCompareAll(std::make_index_sequence<kSizes.size()>{}); }
+
+// ---------------------------------------------------------------------- dense
+
+/// Compares LayerForward with reference::layer_forward for one layer type.
+/// Allowed error: 2e-6 of Σ|w·x| + |b| per output (float accumulation order),
+/// plus 4 ulp for the activation.
+template <class Layer>
+void CompareLayer(Compare& c, std::uint64_t seed) {
+  auto layer = make_aligned<Layer>();
+  randomize(*layer, seed);
+  ctnn::rng g(seed + 1);
+  alignas(64) float x[Layer::in_padded];
+  alignas(64) float y[Layer::out_padded];
+  float ref[Layer::out_extent];
+  for (std::size_t i = 0; i < Layer::in_padded; ++i) x[i] = i < Layer::in_extent ? uniform(g, -1.0f, 1.0f) : 0.0f;
+  std::fill(y, y + Layer::out_padded, std::numeric_limits<float>::quiet_NaN());
+  k::LayerForward(*layer, x, y);
+  ctnn::reference::layer_forward(*layer, x, ref);
+  for (std::size_t o = 0; o < Layer::out_extent; ++o) {
+    double mag = std::abs(layer->bias(o));
+    for (std::size_t i = 0; i < Layer::in_extent; ++i) mag += std::abs(static_cast<double>(layer->weight(o, i)) * x[i]);
+    c.add(std::abs(static_cast<double>(y[o]) - ref[o]), 2e-6 * mag + 4 * 1.2e-7 * std::abs(ref[o]));
+  }
+  for (std::size_t o = Layer::out_extent; o < Layer::out_padded; ++o) c.add(std::isfinite(y[o]) ? 0.0 : 1.0, 0.0);
+}
+
+template <class Act, ctnn::layout L, std::size_t... I>
+void CompareSizes(Compare& c, std::index_sequence<I...>) {
+  // Every size as the input extent (Out = 17) and as the output extent (In = 33).
+  (CompareLayer<ctnn::dense_layer<kSizes[I], 17, Act, L>>(c, 100 + I), ...);
+  if constexpr (Act::elementwise) {
+    (CompareLayer<ctnn::dense_layer<33, kSizes[I], Act, L>>(c, 200 + I), ...);
+  } else {  // softmax needs two units
+    (CompareLayer<ctnn::dense_layer<33, std::max<std::size_t>(kSizes[I], 2), Act, L>>(c, 200 + I), ...);
+  }
+}
+
+template <ctnn::layout L>
+Compare DenseCompare() {
+  Compare c;
+  constexpr auto all = std::make_index_sequence<kSizes.size()>{};
+  CompareSizes<ctnn::identity, L>(c, all);
+  CompareSizes<ctnn::softmax, L>(c, all);
+  // Every activation fused into the kernel, at two shapes.
+  CompareLayer<ctnn::dense_layer<7, 33, ctnn::relu, L>>(c, 1);
+  CompareLayer<ctnn::dense_layer<7, 33, ctnn::leaky_relu<1, 10>, L>>(c, 2);
+  CompareLayer<ctnn::dense_layer<7, 33, ctnn::sigmoid, L>>(c, 3);
+  CompareLayer<ctnn::dense_layer<7, 33, ctnn::tanh, L>>(c, 4);
+  CompareLayer<ctnn::dense_layer<100, 131, ctnn::relu, L>>(c, 5);
+  CompareLayer<ctnn::dense_layer<31, 15, ctnn::sigmoid, L>>(c, 6);
+  CompareLayer<ctnn::dense_layer<31, 15, ctnn::tanh, L>>(c, 7);
+  CompareLayer<ctnn::dense_layer<31, 15, ctnn::leaky_relu<1, 10>, L>>(c, 8);
+  return c;
+}
+Compare DenseDotCompare() { return DenseCompare<ctnn::layout::dot>(); }
+Compare DenseBroadcastCompare() { return DenseCompare<ctnn::layout::broadcast>(); }
+
+}  // namespace ctnn_test::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <catch2/catch.hpp>
+
+namespace ctnn_test {
+HWY_EXPORT(CurrentTarget);
+HWY_EXPORT(SigmoidMaxUlp);
+HWY_EXPORT(TanhMaxUlp);
+HWY_EXPORT(ReluMaxUlp);
+HWY_EXPORT(LeakyMaxUlp);
+HWY_EXPORT(IdentityMaxUlp);
+HWY_EXPORT(SigmoidTailMaxAbs);
+HWY_EXPORT(SoftmaxCompare);
+HWY_EXPORT(DenseDotCompare);
+HWY_EXPORT(DenseBroadcastCompare);
+
+/// Runs `body` once per supported target, with dispatch forced to it.
+template <class F>
+void ForEachTarget(F&& body) {
+  const auto targets = hwy::SupportedAndGeneratedTargets();
+  REQUIRE(!targets.empty());
+  for (const std::int64_t target : targets) {
+    hwy::SetSupportedTargetsForTest(target);
+    DYNAMIC_SECTION(hwy::TargetName(target)) {
+      REQUIRE(HWY_DYNAMIC_DISPATCH(CurrentTarget)() == target);  // dispatch really switched
+      body();
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
+TEST_CASE("kernels: the test loops over more than one target", "[kernels][targets]") {
+  const auto targets = hwy::SupportedAndGeneratedTargets();
+  std::string names;
+  for (auto t : targets) names += std::string(hwy::TargetName(t)) + " ";
+  INFO("targets: " << names);
+  CHECK(targets.size() >= 2);
+  WARN("all-target kernel tests run on: " << names);
+}
+
+TEST_CASE("kernels: sigmoid within 3 ulp of the oracle", "[kernels][activation]") {
+  ForEachTarget([] {
+    std::size_t n = 0;
+    const auto ulp = HWY_DYNAMIC_DISPATCH(SigmoidMaxUlp)(&n);
+    CHECK(n > 20000);
+    CHECK(ulp <= 3);
+    CHECK(HWY_DYNAMIC_DISPATCH(SigmoidTailMaxAbs)() <= 1e-37);
+  });
+}
+
+TEST_CASE("kernels: tanh within 4 ulp of the oracle", "[kernels][activation]") {
+  ForEachTarget([] {
+    std::size_t n = 0;
+    CHECK(HWY_DYNAMIC_DISPATCH(TanhMaxUlp)(&n) <= 4);
+    CHECK(n > 20000);
+  });
+}
+
+TEST_CASE("kernels: identity, relu and leaky_relu are exact", "[kernels][activation]") {
+  ForEachTarget([] {
+    std::size_t n = 0;
+    CHECK(HWY_DYNAMIC_DISPATCH(IdentityMaxUlp)(&n) == 0);
+    CHECK(HWY_DYNAMIC_DISPATCH(ReluMaxUlp)(&n) == 0);
+    CHECK(HWY_DYNAMIC_DISPATCH(LeakyMaxUlp)(&n) == 0);
+    CHECK(n > 60000);
+  });
+}
+
+TEST_CASE("kernels: softmax is exact, overflow-safe and ignores padding", "[kernels][softmax]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(SoftmaxCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 1000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+
+TEST_CASE("kernels: dense forward, dot layout, matches the reference", "[kernels][dense]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(DenseDotCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 1000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+
+TEST_CASE("kernels: dense forward, broadcast layout, matches the reference", "[kernels][dense]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(DenseBroadcastCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 1000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+}  // namespace ctnn_test
+#endif  // HWY_ONCE

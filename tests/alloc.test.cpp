@@ -3,6 +3,8 @@
 // new/delete form and the malloc family, and counts calls made while an
 // allocation_guard is alive. A positive control proves the counter works.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
 #include <cstddef>
 #include <cstdlib>
 #include <memory>
@@ -133,5 +135,44 @@ TEST_CASE("alloc: initialize and get/set_parameters do not allocate", "[alloc]")
   ctnn::initialize(net, 3);
   ctnn::get_parameters(net, std::span<float, ctnn_test::S5::parameter_count>(p));
   ctnn::set_parameters(net, std::span<const float, ctnn_test::S5::parameter_count>(p));
+  CHECK(guard.count() == 0);
+}
+
+TEST_CASE("alloc: a training step and gradient() do not allocate (T1: 784-256-128-10, Adam, batch 64)", "[alloc][trainer]") {
+  using Net = ctnn_test::S5;
+  static Net net;
+  static ctnn::trainer<Net, ctnn::cross_entropy, ctnn::adam, 64> tr;
+  static std::array<float, 64 * 784> x;
+  static std::array<std::uint32_t, 64> y;
+  static std::array<float, Net::parameter_count> g;
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(k % 13) / 13.0f;
+  for (std::size_t k = 0; k < y.size(); ++k) y[k] = static_cast<std::uint32_t>(k % 10);
+  ctnn::initialize(net, 1);
+  float loss = 0;
+  std::size_t seen = 0;
+  {
+    allocation_guard guard;
+    loss += tr.step(net, x, y);
+    loss += tr.step(net, x, y);
+    loss += tr.gradient(net, x, y, std::span<float, Net::parameter_count>(g));
+    seen = guard.count();
+  }
+  CHECK(std::isfinite(loss));
+  CHECK(seen == 0);
+}
+
+TEST_CASE("alloc: SGD-momentum and MSE/BCE steps do not allocate", "[alloc][trainer]") {
+  using Net = ctnn_test::S1;
+  static Net net;
+  static ctnn::trainer<Net, ctnn::binary_cross_entropy, ctnn::sgd, 8> tr{ctnn::sgd{.momentum = 0.9f, .nesterov = true}};
+  static ctnn::trainer<Net, ctnn::mse, ctnn::adamw, 8> tr2;
+  std::array<float, 16> x{};
+  std::array<float, 8> y{};
+  x[3] = 1.0f;
+  y[2] = 1.0f;
+  ctnn::initialize(net, 2);
+  allocation_guard guard;
+  tr.step(net, x, y);
+  tr2.step(net, x, y);
   CHECK(guard.count() == 0);
 }

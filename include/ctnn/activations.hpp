@@ -26,6 +26,8 @@ struct identity {
   static constexpr bool elementwise = true;
   static constexpr init_scheme init = init_scheme::glorot;
   static constexpr float apply(float x) noexcept { return x; }
+  /// dL/dz from the output a = f(z) and dL/da.
+  static constexpr float backward(float /*a*/, float da) noexcept { return da; }
 };
 
 /// f(x) = max(x, 0). NaN inputs propagate as NaN on the scalar path; the SIMD
@@ -35,6 +37,8 @@ struct relu {
   static constexpr bool elementwise = true;
   static constexpr init_scheme init = init_scheme::he;
   static constexpr float apply(float x) noexcept { return x > 0.0f ? x : (x != x ? x : 0.0f); }
+  /// f'(z) = 1 for z > 0, else 0 (PyTorch's convention at 0); a > 0 iff z > 0.
+  static constexpr float backward(float a, float da) noexcept { return a > 0.0f ? da : 0.0f; }
 };
 
 /// f(x) = x for x > 0, slope·x otherwise, slope = Num/Den (default 0.01,
@@ -50,6 +54,8 @@ struct leaky_relu {
   static constexpr bool elementwise = true;
   static constexpr init_scheme init = init_scheme::he;
   static constexpr float apply(float x) noexcept { return x > 0.0f ? x : x * slope; }
+  /// f'(z) = 1 for z > 0, else slope; with slope > 0, a > 0 iff z > 0.
+  static constexpr float backward(float a, float da) noexcept { return a > 0.0f ? da : da * slope; }
 };
 
 /// f(x) = 1 / (1 + e^-x), computed without overflow for any finite x.
@@ -58,6 +64,8 @@ struct sigmoid {
   static constexpr bool elementwise = true;
   static constexpr init_scheme init = init_scheme::glorot;
   static constexpr float apply(float x) noexcept { return static_cast<float>(detail::sigmoid(x)); }
+  /// f'(z) = a·(1 − a).
+  static constexpr float backward(float a, float da) noexcept { return da * (a * (1.0f - a)); }
 };
 
 /// f(x) = tanh(x).
@@ -66,6 +74,8 @@ struct tanh {
   static constexpr bool elementwise = true;
   static constexpr init_scheme init = init_scheme::glorot;
   static constexpr float apply(float x) noexcept { return static_cast<float>(detail::tanh(x)); }
+  /// f'(z) = 1 − a².
+  static constexpr float backward(float a, float da) noexcept { return da * (1.0f - a * a); }
 };
 
 /// softmax over the whole layer: y_i = e^(x_i - max) / Σ_j e^(x_j - max).
@@ -83,6 +93,13 @@ struct softmax {
     for (std::size_t i = 0; i < n; ++i) sum += detail::exp(static_cast<double>(x[i]) - m);
     for (std::size_t i = 0; i < n; ++i)
       x[i] = static_cast<float>(detail::exp(static_cast<double>(x[i]) - m) / sum);
+  }
+
+  /// Vector-Jacobian product: dz_i = a_i·(da_i − Σ_j a_j·da_j).
+  static constexpr void backward(const float* a, const float* da, float* dz, std::size_t n) noexcept {
+    float s = 0.0f;
+    for (std::size_t j = 0; j < n; ++j) s += a[j] * da[j];
+    for (std::size_t i = 0; i < n; ++i) dz[i] = a[i] * (da[i] - s);
   }
 };
 

@@ -8,5 +8,8 @@
 #include "ctnn/layers/dense.hpp" // IWYU pragma: export
 #include "ctnn/network.hpp"      // IWYU pragma: export
 #include "ctnn/parameters.hpp"   // IWYU pragma: export
+#include "ctnn/losses.hpp"       // IWYU pragma: export
+#include "ctnn/optimizers.hpp"   // IWYU pragma: export
 #include "ctnn/random.hpp"       // IWYU pragma: export
+#include "ctnn/trainer.hpp"      // IWYU pragma: export
 #include "ctnn/version.hpp"      // IWYU pragma: export

@@ -9,6 +9,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include "ctnn/kernels/gemm-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 
 #ifndef CTNN_KERNELS_TEST_ONCE_
@@ -20,6 +21,8 @@
 #include <limits>
 #include <utility>
 #include <vector>
+
+#include <hwy/aligned_allocator.h>
 
 #include "ctnn/kernels/reference.hpp"
 #include "test_util.hpp"
@@ -207,6 +210,110 @@ Compare DenseCompare() {
 Compare DenseDotCompare() { return DenseCompare<ctnn::layout::dot>(); }
 Compare DenseBroadcastCompare() { return DenseCompare<ctnn::layout::broadcast>(); }
 
+// ----------------------------------------------------------------- training
+
+/// Gemm against reference::gemm: every size as R and as K, widths that are
+/// 1, 2, 3 and many vectors, A read directly and transposed, all three init
+/// modes (zero, bias, accumulate). Allowed error: 2e-6·Σ|a·m| + 2e-6·|init|.
+Compare GemmCompare() {
+  Compare c;
+  ctnn::rng g(21);
+  std::vector<float> A, M, bias, C, ref;
+  auto run = [&](std::size_t R, std::size_t K, std::size_t W, bool transposed, int mode) {
+    const std::size_t ldm = W + 16, ldc = W + 32;  // wider than W: strides are honoured
+    A.resize(R * K);
+    for (auto& v : A) v = uniform(g, -1.0f, 1.0f);
+    M.assign(K * ldm + 16, 0.0f);
+    for (auto& v : M) v = uniform(g, -1.0f, 1.0f);
+    bias.resize(W + 16);
+    for (auto& v : bias) v = uniform(g, -1.0f, 1.0f);
+    C.resize(R * ldc + 16);
+    for (auto& v : C) v = uniform(g, -1.0f, 1.0f);
+    ref = C;
+    // Aligned views (vectors of float are 16-byte aligned at least; use an
+    // aligned copy for M, C and bias as the contract requires).
+    const std::size_t a_rs = transposed ? 1 : K, a_ks = transposed ? R : 1;
+    auto m_al = hwy::AllocateAligned<float>(M.size());
+    auto c_al = hwy::AllocateAligned<float>(C.size());
+    auto b_al = hwy::AllocateAligned<float>(bias.size());
+    std::copy(M.begin(), M.end(), m_al.get());
+    std::copy(C.begin(), C.end(), c_al.get());
+    std::copy(bias.begin(), bias.end(), b_al.get());
+    const float* bp = mode == 1 ? b_al.get() : nullptr;
+    k::Gemm(R, K, W, A.data(), a_rs, a_ks, m_al.get(), ldm, bp, c_al.get(), ldc, mode == 2);
+    ctnn::reference::gemm(R, K, W, A.data(), a_rs, a_ks, M.data(), ldm, mode == 1 ? bias.data() : nullptr, ref.data(),
+                          ldc, mode == 2);
+    for (std::size_t r = 0; r < R; ++r) {
+      for (std::size_t col = 0; col < ldc; ++col) {
+        const double got = c_al[r * ldc + col], want = ref[r * ldc + col];
+        if (col >= W) {  // outside the W columns nothing may change
+          c.add(std::abs(got - C[r * ldc + col]), 0.0);
+          continue;
+        }
+        double mag = mode == 2 ? std::abs(C[r * ldc + col]) : (mode == 1 ? std::abs(bias[col]) : 0.0);
+        for (std::size_t kk = 0; kk < K; ++kk) mag += std::abs(A[r * a_rs + kk * a_ks] * M[kk * ldm + col]);
+        c.add(std::abs(got - want), 2e-6 * mag + 1e-30);
+      }
+    }
+  };
+  int mode = 0;
+  for (std::size_t n : kSizes) {
+    if (n > 200) continue;  // 784 below, with small partners
+    run(n, 17, 32, false, mode++ % 3);
+    run(7, n, 48, true, mode++ % 3);
+  }
+  for (std::size_t W : {16u, 32u, 48u, 64u, 112u, 784u}) run(5, 9, W, (W / 16) % 2 == 0, mode++ % 3);
+  run(784, 3, 16, true, 0);
+  run(3, 784, 16, false, 2);
+  return c;
+}
+
+/// ActivationBackward<Act> against reference::activation_backward.
+template <class Act>
+void BackwardCompareOne(Compare& c, ctnn::rng& g) {
+  for (std::size_t n : kSizes) {
+    const std::size_t padded = ctnn::padded(n);
+    auto a = hwy::AllocateAligned<float>(padded), da = hwy::AllocateAligned<float>(padded),
+         dz = hwy::AllocateAligned<float>(padded);
+    std::vector<float> ref(padded);
+    for (std::size_t i = 0; i < padded; ++i) {
+      a[i] = Act::apply(uniform(g, -4.0f, 4.0f));
+      da[i] = uniform(g, -2.0f, 2.0f);
+    }
+    k::ActivationBackward<Act>(a.get(), da.get(), dz.get(), padded);
+    ctnn::reference::activation_backward<Act>(a.get(), da.get(), ref.data(), padded);
+    for (std::size_t i = 0; i < padded; ++i) c.add(std::abs(dz[i] - ref[i]), 2 * 1.2e-7 * std::abs(da[i]) + 1e-30);
+  }
+}
+Compare ActivationBackwardCompare() {
+  Compare c;
+  ctnn::rng g(23);
+  BackwardCompareOne<ctnn::identity>(c, g);
+  BackwardCompareOne<ctnn::relu>(c, g);
+  BackwardCompareOne<ctnn::leaky_relu<1, 10>>(c, g);
+  BackwardCompareOne<ctnn::sigmoid>(c, g);
+  BackwardCompareOne<ctnn::tanh>(c, g);
+  return c;
+}
+
+/// ColumnSums against reference::column_sums (same summation order: exact).
+Compare ColumnSumsCompare() {
+  Compare c;
+  ctnn::rng g(29);
+  for (std::size_t R : kSizes) {
+    for (std::size_t W : {16u, 48u, 784u}) {
+      const std::size_t ld = W + 16;
+      auto X = hwy::AllocateAligned<float>(R * ld), out = hwy::AllocateAligned<float>(W);
+      std::vector<float> ref(W);
+      for (std::size_t i = 0; i < R * ld; ++i) X[i] = uniform(g, -1.0f, 1.0f);
+      k::ColumnSums(R, W, X.get(), ld, out.get());
+      ctnn::reference::column_sums(R, W, X.get(), ld, ref.data());
+      for (std::size_t i = 0; i < W; ++i) c.add(std::abs(out[i] - ref[i]), 0.0);
+    }
+  }
+  return c;
+}
+
 }  // namespace ctnn_test::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -224,6 +331,9 @@ HWY_EXPORT(SigmoidTailMaxAbs);
 HWY_EXPORT(SoftmaxCompare);
 HWY_EXPORT(DenseDotCompare);
 HWY_EXPORT(DenseBroadcastCompare);
+HWY_EXPORT(GemmCompare);
+HWY_EXPORT(ActivationBackwardCompare);
+HWY_EXPORT(ColumnSumsCompare);
 
 /// Runs `body` once per supported target, with dispatch forced to it.
 template <class F>
@@ -298,6 +408,32 @@ TEST_CASE("kernels: dense forward, dot layout, matches the reference", "[kernels
 TEST_CASE("kernels: dense forward, broadcast layout, matches the reference", "[kernels][dense]") {
   ForEachTarget([] {
     const Compare c = HWY_DYNAMIC_DISPATCH(DenseBroadcastCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 1000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("kernels: batched GEMM matches the reference (strides and init modes)", "[kernels][gemm]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(GemmCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 10000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+
+TEST_CASE("kernels: activation derivatives match the reference", "[kernels][backward]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(ActivationBackwardCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 1000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+
+TEST_CASE("kernels: column sums are exact", "[kernels][backward]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(ColumnSumsCompare)();
     INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
     CHECK(c.count > 1000);
     CHECK(c.worst <= 1.0);

@@ -10,6 +10,7 @@
 // IWYU pragma: private, include "ctnn/ctnn.hpp"
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -100,6 +101,17 @@ CTNN_NO_CONTRACT_ATTR constexpr double log(double x) noexcept {
     term = term * s2;
   }
   return 2.0 * sum + e * ln2_hi + e * ln2_lo;
+}
+
+/// constexpr x^n for a non-negative integer n (binary exponentiation).
+constexpr double powi(double x, std::size_t n) noexcept {
+  double r = 1.0;
+  while (n != 0) {
+    if (n & 1) r *= x;
+    x *= x;
+    n >>= 1;
+  }
+  return r;
 }
 
 /// constexpr tanh, odd, saturating to ±1 for |x| > 20.

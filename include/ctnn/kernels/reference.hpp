@@ -45,4 +45,33 @@ constexpr void forward(const Net& net, const float* x, float* y) {
   for (std::size_t o = 0; o < Net::output_size; ++o) y[o] = out[o];
 }
 
+/// C[r·ldc + c] = init + Σ_{k<K} A[r·a_rs + k·a_ks]·M[k·ldm + c] for r < R,
+/// c < W; init = C (accumulate), bias[c] or 0. Float sums in k order — the
+/// oracle of kernels/gemm-inl.hpp and the compile-time path of training.
+constexpr void gemm(std::size_t R, std::size_t K, std::size_t W, const float* A, std::size_t a_rs, std::size_t a_ks,
+                    const float* M, std::size_t ldm, const float* bias, float* C, std::size_t ldc, bool accumulate) {
+  for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t c = 0; c < W; ++c) {
+      float s = accumulate ? C[r * ldc + c] : (bias ? bias[c] : 0.0f);
+      for (std::size_t k = 0; k < K; ++k) s += A[r * a_rs + k * a_ks] * M[k * ldm + c];
+      C[r * ldc + c] = s;
+    }
+  }
+}
+
+/// dz[i] = Act::backward(a[i], da[i]) for n floats (elementwise activations).
+template <class Act>
+constexpr void activation_backward(const float* a, const float* da, float* dz, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dz[i] = Act::backward(a[i], da[i]);
+}
+
+/// out[c] = Σ_r X[r·ld + c] for c < W.
+constexpr void column_sums(std::size_t R, std::size_t W, const float* X, std::size_t ld, float* out) {
+  for (std::size_t c = 0; c < W; ++c) {
+    float s = 0.0f;
+    for (std::size_t r = 0; r < R; ++r) s += X[r * ld + c];
+    out[c] = s;
+  }
+}
+
 }  // namespace ctnn::reference

@@ -72,9 +72,12 @@ class dense_layer {
   constexpr float& bias(std::size_t o) noexcept { return b_[o]; }
   constexpr float bias(std::size_t o) const noexcept { return b_[o]; }
 
-  /// Raw storage for the kernels (layout as described by `weight_layout`).
+  /// Raw storage for the kernels (layout as described by `weight_layout`;
+  /// weight_storage and out_padded floats). Writers must keep padding zero.
   constexpr const float* weight_data() const noexcept { return w_.data(); }
   constexpr const float* bias_data() const noexcept { return b_.data(); }
+  constexpr float* weight_data() noexcept { return w_.data(); }
+  constexpr float* bias_data() noexcept { return b_.data(); }
 
   /// Visits every parameter in interchange order (weight[o][i] row-major, then
   /// bias[o]) as `f(float&)` or `f(const float&)`.

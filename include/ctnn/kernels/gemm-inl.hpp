@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/gemm-inl.hpp — the batched kernels of training: one
+// register-blocked GEMM that serves the forward pass (X·Wᵀ), the weight
+// gradient (dZᵀ·X) and the input gradient (dZ·W) for both weight layouts,
+// plus the activation derivatives. Re-included once per target.
+//
+// Gemm contract: for r < R and c < W,
+//   C[r·ldc + c] = init + Σ_{k<K} A[r·a_rs + k·a_ks] · M[k·ldm + c]
+// with init = C[r·ldc + c] (accumulate), bias[c] (bias != nullptr) or 0.
+// W, ldm and ldc are multiples of ctnn::pad_floats; M, C and bias are
+// aligned to ctnn::alignment. A is read one scalar at a time with arbitrary
+// strides, so Aᵀ costs nothing. Sums in float in k order per lane; the tests
+// bound the difference from the scalar reference by 2e-6·Σ|a·m|.
+
+#if defined(CTNN_KERNELS_GEMM_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_GEMM_INL_HPP_
+#undef CTNN_KERNELS_GEMM_INL_HPP_
+#else
+#define CTNN_KERNELS_GEMM_INL_HPP_
+#endif
+
+#include <hwy/highway.h>
+
+#include <cstddef>
+
+#include "ctnn/activations.hpp"
+#include "ctnn/config.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+/// RT rows × CT vectors of C, accumulated over all K: RT·CT independent FMA
+/// chains (4×2 = 8 on AVX2 hides the 4-cycle FMA latency on two ports), each
+/// M vector loaded once per RT rows, each A scalar broadcast once per CT.
+template <std::size_t RT, std::size_t CT, class D>
+HWY_INLINE void GemmTile(D d, std::size_t K, const float* HWY_RESTRICT A, std::size_t a_rs, std::size_t a_ks,
+                         const float* HWY_RESTRICT M, std::size_t ldm, const float* HWY_RESTRICT bias,
+                         float* HWY_RESTRICT C, std::size_t ldc, bool accumulate) {
+  using V = hn::Vec<D>;
+  constexpr std::size_t N = hn::MaxLanes(D());
+  V acc[RT][CT];
+  CTNN_UNROLL_ALL
+  for (std::size_t r = 0; r < RT; ++r) {
+    CTNN_UNROLL_ALL
+    for (std::size_t j = 0; j < CT; ++j) {
+      acc[r][j] = accumulate ? hn::Load(d, C + r * ldc + j * N) : (bias ? hn::Load(d, bias + j * N) : hn::Zero(d));
+    }
+  }
+  for (std::size_t k = 0; k < K; ++k) {
+    V m[CT];
+    CTNN_UNROLL_ALL
+    for (std::size_t j = 0; j < CT; ++j) m[j] = hn::Load(d, M + k * ldm + j * N);
+    CTNN_UNROLL_ALL
+    for (std::size_t r = 0; r < RT; ++r) {
+      const V a = hn::Set(d, A[r * a_rs + k * a_ks]);
+      CTNN_UNROLL_ALL
+      for (std::size_t j = 0; j < CT; ++j) acc[r][j] = hn::MulAdd(a, m[j], acc[r][j]);
+    }
+  }
+  CTNN_UNROLL_ALL
+  for (std::size_t r = 0; r < RT; ++r) {
+    CTNN_UNROLL_ALL
+    for (std::size_t j = 0; j < CT; ++j) hn::Store(acc[r][j], d, C + r * ldc + j * N);
+  }
+}
+
+template <std::size_t RT, class D>
+HWY_INLINE void GemmRows(D d, std::size_t K, std::size_t W, const float* HWY_RESTRICT A, std::size_t a_rs,
+                         std::size_t a_ks, const float* HWY_RESTRICT M, std::size_t ldm,
+                         const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, std::size_t ldc, bool accumulate) {
+  constexpr std::size_t N = hn::MaxLanes(D());
+  std::size_t c = 0;
+  for (; c + 2 * N <= W; c += 2 * N)
+    GemmTile<RT, 2>(d, K, A, a_rs, a_ks, M + c, ldm, bias ? bias + c : nullptr, C + c, ldc, accumulate);
+  for (; c < W; c += N) GemmTile<RT, 1>(d, K, A, a_rs, a_ks, M + c, ldm, bias ? bias + c : nullptr, C + c, ldc, accumulate);
+}
+
+/// See the contract at the top of the file.
+HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const float* HWY_RESTRICT A,
+                              std::size_t a_rs, std::size_t a_ks, const float* HWY_RESTRICT M, std::size_t ldm,
+                              const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, std::size_t ldc,
+                              bool accumulate) {
+  const hn::ScalableTag<float> d;
+  std::size_t r = 0;
+  for (; r + 4 <= R; r += 4) GemmRows<4>(d, K, W, A + r * a_rs, a_rs, a_ks, M, ldm, bias, C + r * ldc, ldc, accumulate);
+  for (; r < R; ++r) GemmRows<1>(d, K, W, A + r * a_rs, a_rs, a_ks, M, ldm, bias, C + r * ldc, ldc, accumulate);
+}
+
+// ------------------------------------------------------ activation backward
+// dz = da ⊙ f'(z), with f'(z) written in terms of the output a = f(z).
+
+template <class D, class V>
+HWY_INLINE V Derivative(D, V /*a*/, V da, identity) {
+  return da;
+}
+template <class D, class V>
+HWY_INLINE V Derivative(D d, V a, V da, relu) {
+  return hn::IfThenElseZero(hn::Gt(a, hn::Zero(d)), da);
+}
+template <class D, class V, std::intmax_t Num, std::intmax_t Den>
+HWY_INLINE V Derivative(D d, V a, V da, leaky_relu<Num, Den>) {
+  return hn::IfThenElse(hn::Gt(a, hn::Zero(d)), da, hn::Mul(da, hn::Set(d, leaky_relu<Num, Den>::slope)));
+}
+template <class D, class V>
+HWY_INLINE V Derivative(D d, V a, V da, sigmoid) {
+  return hn::Mul(da, hn::Mul(a, hn::Sub(hn::Set(d, 1.0f), a)));
+}
+template <class D, class V>
+HWY_INLINE V Derivative(D d, V a, V da, tanh) {
+  return hn::Mul(da, hn::NegMulAdd(a, a, hn::Set(d, 1.0f)));
+}
+
+/// dz[i] = da[i]·f'(a[i]) for n floats (n a multiple of pad_floats, aligned).
+/// Zero padding lanes in a and da give zero padding lanes in dz.
+template <class Act>
+HWY_NOINLINE void ActivationBackward(const float* HWY_RESTRICT a, const float* HWY_RESTRICT da,
+                                     float* HWY_RESTRICT dz, std::size_t n) {
+  const hn::ScalableTag<float> d;
+  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  for (std::size_t i = 0; i < n; i += N)
+    hn::Store(Derivative(d, hn::Load(d, a + i), hn::Load(d, da + i), Act{}), d, dz + i);
+}
+
+/// Column sums: out[c] (+)= Σ_r X[r·ld + c] for c < W (W multiple of pad_floats).
+HWY_NOINLINE inline void ColumnSums(std::size_t R, std::size_t W, const float* HWY_RESTRICT X, std::size_t ld,
+                                    float* HWY_RESTRICT out) {
+  const hn::ScalableTag<float> d;
+  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  for (std::size_t c = 0; c < W; c += N) {
+    auto s = hn::Zero(d);
+    for (std::size_t r = 0; r < R; ++r) s = hn::Add(s, hn::Load(d, X + r * ld + c));
+    hn::Store(s, d, out + c);
+  }
+}
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/optimizers.hpp — sgd (momentum, Nesterov), adam, adamw. Hyper-parameters
+// are plain aggregates (designated initialisers: ctnn::adam{.learning_rate =
+// 1e-3f}); the state is a fixed-size object sized from the parameter count.
+// The arithmetic follows PyTorch 1.13's single-tensor implementations step by
+// step, in float, so parameters after N steps match torch.optim.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+#include "ctnn/detail/cmath.hpp"
+
+namespace ctnn {
+
+/// Stochastic gradient descent (torch.optim.SGD): with momentum μ,
+/// v ← μ·v + g; p ← p − lr·(nesterov ? g + μ·v : v). weight_decay adds wd·p
+/// to g (L2). max_grad_norm > 0 clips the global gradient norm first.
+struct sgd {
+  float learning_rate = 0.01f;
+  float momentum = 0.0f;
+  bool nesterov = false;
+  float weight_decay = 0.0f;
+  float max_grad_norm = 0.0f;
+
+  template <std::size_t N>
+  struct state {
+    std::array<float, N> velocity{};
+    std::size_t steps = 0;
+  };
+
+  /// Updates n parameters `p` from gradients `g`; `s` offsets into the state.
+  template <std::size_t N>
+  constexpr void update(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const noexcept {
+    float* v = st.velocity.data() + offset;
+    for (std::size_t i = 0; i < n; ++i) {
+      float gi = g[i];
+      if (weight_decay != 0.0f) gi = gi + weight_decay * p[i];
+      if (momentum != 0.0f) {
+        v[i] = st.steps == 0 ? gi : momentum * v[i] + gi;  // torch: first step v = g
+        gi = nesterov ? gi + momentum * v[i] : v[i];
+      }
+      p[i] = p[i] - learning_rate * gi;
+    }
+  }
+};
+
+/// Adam (torch.optim.Adam): L2 weight_decay coupled into the gradient.
+struct adam {
+  float learning_rate = 1e-3f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float epsilon = 1e-8f;
+  float weight_decay = 0.0f;
+  float max_grad_norm = 0.0f;
+
+  template <std::size_t N>
+  struct state {
+    std::array<float, N> m{};
+    std::array<float, N> v{};
+    std::size_t steps = 0;
+  };
+
+  template <std::size_t N>
+  constexpr void update(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const noexcept {
+    adam_update(*this, p, g, n, st.m.data() + offset, st.v.data() + offset, st.steps + 1, weight_decay, 0.0f);
+  }
+
+  /// Shared by adam and adamw: decoupled decay multiplies p by (1 − lr·wd)
+  /// first; coupled decay adds wd·p to g.
+  template <class Opt>
+  static constexpr void adam_update(const Opt& o, float* p, const float* g, std::size_t n, float* m, float* v,
+                                    std::size_t step, float coupled_decay, float decoupled_decay) noexcept {
+    const double b1t = detail::powi(static_cast<double>(o.beta1), step);
+    const double b2t = detail::powi(static_cast<double>(o.beta2), step);
+    const float bias_correction1 = static_cast<float>(1.0 - b1t);
+    const float bias_correction2_sqrt = static_cast<float>(detail::sqrt(1.0 - b2t));
+    const float step_size = o.learning_rate / bias_correction1;
+    for (std::size_t i = 0; i < n; ++i) {
+      float gi = g[i];
+      if (decoupled_decay != 0.0f) p[i] = p[i] * (1.0f - o.learning_rate * decoupled_decay);
+      if (coupled_decay != 0.0f) gi = gi + coupled_decay * p[i];
+      m[i] = m[i] * o.beta1 + gi * (1.0f - o.beta1);
+      v[i] = v[i] * o.beta2 + (1.0f - o.beta2) * gi * gi;
+      // sqrt is correctly rounded on both paths, so they agree bit for bit.
+      const float root = std::is_constant_evaluated() ? static_cast<float>(detail::sqrt(v[i])) : std::sqrt(v[i]);
+      const float denom = root / bias_correction2_sqrt + o.epsilon;
+      p[i] = p[i] - step_size * (m[i] / denom);
+    }
+  }
+};
+
+/// AdamW (torch.optim.AdamW): decoupled weight decay, p ← p·(1 − lr·wd) before
+/// the Adam step. PyTorch's default weight_decay is 0.01.
+struct adamw {
+  float learning_rate = 1e-3f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float epsilon = 1e-8f;
+  float weight_decay = 1e-2f;
+  float max_grad_norm = 0.0f;
+
+  template <std::size_t N>
+  using state = adam::state<N>;
+
+  template <std::size_t N>
+  constexpr void update(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const noexcept {
+    adam::adam_update(*this, p, g, n, st.m.data() + offset, st.v.data() + offset, st.steps + 1, 0.0f, weight_decay);
+  }
+};
+
+}  // namespace ctnn

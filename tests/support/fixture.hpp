@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reads the text fixtures written by tools/fixtures/*.py: lines
+// "<key> <count> <values...>", '#' comments. Test-only.
+#pragma once
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ctnn_test {
+
+struct fixture {
+  std::map<std::string, std::vector<double>> values;
+
+  static fixture load(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open fixture " + path);
+    fixture f;
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream ls(line);
+      std::string key;
+      std::size_t n = 0;
+      ls >> key >> n;
+      std::vector<double> v(n);
+      for (auto& x : v) ls >> x;
+      if (!ls) throw std::runtime_error("truncated fixture line '" + key + "' in " + path);
+      f.values[key] = std::move(v);
+    }
+    return f;
+  }
+  const std::vector<double>& operator[](const std::string& key) const {
+    const auto it = values.find(key);
+    if (it == values.end()) throw std::runtime_error("fixture has no '" + key + "'");
+    return it->second;
+  }
+  template <class T>
+  std::vector<T> as(const std::string& key) const {
+    const auto& v = (*this)[key];
+    return std::vector<T>(v.begin(), v.end());
+  }
+};
+
+}  // namespace ctnn_test

@@ -68,16 +68,25 @@ struct adam {
     adam_update(*this, p, g, n, st.m.data() + offset, st.v.data() + offset, st.steps + 1, weight_decay, 0.0f);
   }
 
+  /// Step size lr/(1 − β1^t) and sqrt(1 − β2^t) for step t (1-based).
+  struct scalars {
+    float step_size;
+    float bias_correction2_sqrt;
+  };
+  template <class Opt>
+  static constexpr scalars adam_scalars(const Opt& o, std::size_t step) noexcept {
+    const double b1t = detail::powi(static_cast<double>(o.beta1), step);
+    const double b2t = detail::powi(static_cast<double>(o.beta2), step);
+    const float bias_correction1 = static_cast<float>(1.0 - b1t);
+    return {o.learning_rate / bias_correction1, static_cast<float>(detail::sqrt(1.0 - b2t))};
+  }
+
   /// Shared by adam and adamw: decoupled decay multiplies p by (1 − lr·wd)
   /// first; coupled decay adds wd·p to g.
   template <class Opt>
   static constexpr void adam_update(const Opt& o, float* p, const float* g, std::size_t n, float* m, float* v,
                                     std::size_t step, float coupled_decay, float decoupled_decay) noexcept {
-    const double b1t = detail::powi(static_cast<double>(o.beta1), step);
-    const double b2t = detail::powi(static_cast<double>(o.beta2), step);
-    const float bias_correction1 = static_cast<float>(1.0 - b1t);
-    const float bias_correction2_sqrt = static_cast<float>(detail::sqrt(1.0 - b2t));
-    const float step_size = o.learning_rate / bias_correction1;
+    const auto [step_size, bias_correction2_sqrt] = adam_scalars(o, step);
     for (std::size_t i = 0; i < n; ++i) {
       float gi = g[i];
       if (decoupled_decay != 0.0f) p[i] = p[i] * (1.0f - o.learning_rate * decoupled_decay);

@@ -19,6 +19,7 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/optimizer-inl.hpp"
 #include "ctnn/kernels/reference.hpp"
 #include "ctnn/kernels/static.hpp"
 #include "ctnn/losses.hpp"
@@ -369,9 +370,27 @@ class trainer {
                   off + Lt::weight_storage);
       return;
     }
-    opt_.update(layer.weight_data(), grads_.data() + off, Lt::weight_storage, state_, off);
-    opt_.update(layer.bias_data(), grads_.data() + off + Lt::weight_storage, Lt::out_padded, state_,
-                off + Lt::weight_storage);
+    update_block(layer.weight_data(), off, Lt::weight_storage);
+    update_block(layer.bias_data(), off + Lt::weight_storage, Lt::out_padded);
+  }
+
+  /// Run-time update of n parameters at `p` whose gradients and state start
+  /// at `off`: the Highway kernel for the library's optimizers, the
+  /// optimizer's own scalar update otherwise.
+  void update_block(float* p, std::size_t off, std::size_t n) {
+    const float* g = grads_.data() + off;
+    if constexpr (std::is_same_v<Optimizer, sgd>) {
+      HWY_STATIC_DISPATCH(SgdUpdate)(p, g, state_.velocity.data() + off, n, opt_.learning_rate, opt_.momentum,
+                                     opt_.nesterov, opt_.weight_decay, state_.steps == 0);
+    } else if constexpr (std::is_same_v<Optimizer, adam> || std::is_same_v<Optimizer, adamw>) {
+      const auto sc = adam::adam_scalars(opt_, state_.steps + 1);
+      const bool decoupled = std::is_same_v<Optimizer, adamw>;
+      HWY_STATIC_DISPATCH(AdamUpdate)(p, g, state_.m.data() + off, state_.v.data() + off, n, opt_.learning_rate,
+                                      opt_.beta1, opt_.beta2, opt_.epsilon, sc.step_size, sc.bias_correction2_sqrt,
+                                      decoupled ? 0.0f : opt_.weight_decay, decoupled ? opt_.weight_decay : 0.0f);
+    } else {
+      opt_.update(p, g, n, state_, off);
+    }
   }
 
   template <std::size_t... I>

@@ -10,6 +10,7 @@
 #include <hwy/highway.h>
 
 #include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/optimizer-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 
 #ifndef CTNN_KERNELS_TEST_ONCE_
@@ -25,6 +26,7 @@
 #include <hwy/aligned_allocator.h>
 
 #include "ctnn/kernels/reference.hpp"
+#include "ctnn/optimizers.hpp"
 #include "test_util.hpp"
 
 namespace ctnn_test {
@@ -314,6 +316,57 @@ Compare ColumnSumsCompare() {
   return c;
 }
 
+/// SgdUpdate / AdamUpdate against the scalar optimizers, every option
+/// combination, 3 steps, at every padded size. Allowed: 4 ulp of the larger
+/// of the operands (|p|, lr·|g| are O(1) here: results that cancel to near 0
+/// keep an absolute error of a few ulp of 0.25) — the vector code may fuse
+/// multiply-adds that the scalar code rounds twice.
+Compare OptimizerCompare() {
+  Compare c;
+  ctnn::rng g(31);
+  constexpr std::size_t kMax = ctnn::padded(784);
+  for (std::size_t n0 : kSizes) {
+    const std::size_t n = ctnn::padded(n0);
+    for (int variant = 0; variant < 8; ++variant) {
+      auto p = hwy::AllocateAligned<float>(n), grad = hwy::AllocateAligned<float>(n),
+           m = hwy::AllocateAligned<float>(n), v = hwy::AllocateAligned<float>(n);
+      auto sgd_state = std::make_unique<ctnn::sgd::state<kMax>>();
+      auto adam_state = std::make_unique<ctnn::adam::state<kMax>>();
+      std::vector<float> ref(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        p[i] = ref[i] = uniform(g, -1.0f, 1.0f);
+        m[i] = v[i] = 0.0f;
+      }
+      const ctnn::sgd s{.learning_rate = 0.1f, .momentum = (variant & 1) ? 0.9f : 0.0f, .nesterov = (variant & 2) != 0,
+                        .weight_decay = (variant & 4) ? 0.01f : 0.0f};
+      const ctnn::adam a{.learning_rate = 0.01f, .weight_decay = (variant & 4) ? 0.1f : 0.0f};
+      const ctnn::adamw aw{.learning_rate = 0.01f, .weight_decay = 0.1f};
+      for (int step = 0; step < 3; ++step) {
+        for (std::size_t i = 0; i < n; ++i) grad[i] = uniform(g, -1.0f, 1.0f);
+        if (variant < 4 || variant == 5) {  // sgd variants (5: decay + momentum)
+          k::SgdUpdate(p.get(), grad.get(), v.get(), n, s.learning_rate, s.momentum, s.nesterov, s.weight_decay, step == 0);
+          s.update(ref.data(), grad.get(), n, *sgd_state, 0);
+          ++sgd_state->steps;
+        } else {
+          const bool w = variant == 7;  // adamw; 4, 6: adam with/without coupled decay
+          const auto sc = w ? ctnn::adam::adam_scalars(aw, adam_state->steps + 1)
+                            : ctnn::adam::adam_scalars(a, adam_state->steps + 1);
+          k::AdamUpdate(p.get(), grad.get(), m.get(), v.get(), n, 0.01f, 0.9f, 0.999f, 1e-8f, sc.step_size,
+                        sc.bias_correction2_sqrt, w ? 0.0f : a.weight_decay, w ? aw.weight_decay : 0.0f);
+          if (w) {
+            aw.update(ref.data(), grad.get(), n, *adam_state, 0);
+          } else {
+            a.update(ref.data(), grad.get(), n, *adam_state, 0);
+          }
+          ++adam_state->steps;
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) c.add(std::abs(p[i] - ref[i]), 4 * 1.2e-7 * std::max(std::abs(ref[i]), 0.25f));
+    }
+  }
+  return c;
+}
+
 }  // namespace ctnn_test::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -334,6 +387,7 @@ HWY_EXPORT(DenseBroadcastCompare);
 HWY_EXPORT(GemmCompare);
 HWY_EXPORT(ActivationBackwardCompare);
 HWY_EXPORT(ColumnSumsCompare);
+HWY_EXPORT(OptimizerCompare);
 
 /// Runs `body` once per supported target, with dispatch forced to it.
 template <class F>
@@ -436,6 +490,14 @@ TEST_CASE("kernels: column sums are exact", "[kernels][backward]") {
     const Compare c = HWY_DYNAMIC_DISPATCH(ColumnSumsCompare)();
     INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
     CHECK(c.count > 1000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("kernels: optimizer updates match the scalar sgd/adam/adamw", "[kernels][optimizer]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(OptimizerCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 10000);
     CHECK(c.worst <= 1.0);
   });
 }

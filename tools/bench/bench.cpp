@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn benchmarks (Google Benchmark), baselines in the same binary so every
+// claim is a ratio from one run (workloads: ../shared/BENCHMARKS.md).
+//   L   single-sample latency, S1-S5, as a dependency chain: ctnn, a naive
+//       scalar W[out][in] loop, hand-written Eigen fixed-size matrices
+//   T1  training throughput, 784-256-128-10, batch 64, SGD momentum 0.9,
+//       softmax + cross-entropy: ctnn::trainer vs a hand-written Eigen
+//       batch-GEMM trainer
+// Usage: bench [--quick] [google-benchmark flags]. Prints a ratio table last.
+#define EIGEN_STACK_ALLOCATION_LIMIT 0
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ctnn/ctnn.hpp"
+
+namespace {
+using ctnn::dense;
+using ctnn::input;
+using ctnn::network;
+using S1 = network<input<2>, dense<16, ctnn::relu>, dense<16, ctnn::relu>, dense<1, ctnn::sigmoid>>;
+using S2 = network<input<16>, dense<64, ctnn::relu>, dense<64, ctnn::relu>, dense<8, ctnn::identity>>;
+using S3 = network<input<8>, dense<32, ctnn::tanh>, dense<32, ctnn::tanh>, dense<32, ctnn::tanh>, dense<1, ctnn::identity>>;
+using S4 = network<input<784>, dense<128, ctnn::relu>, dense<10, ctnn::softmax>>;
+using S5 = network<input<784>, dense<256, ctnn::relu>, dense<128, ctnn::relu>, dense<10, ctnn::softmax>>;
+
+enum class act { relu, tanh, sigmoid, identity, softmax };
+
+// ------------------------------------------------------------ naive scalar
+/// W[out][in] row-major loops, the "from scratch" baseline.
+template <class Net>
+struct naive {
+  std::vector<std::vector<float>> w, b;
+  std::vector<std::size_t> in, out;
+  std::vector<act> acts;
+  std::vector<float> h0, h1;
+  explicit naive(const Net& net) {
+    std::vector<float> p(Net::parameter_count);
+    ctnn::get_parameters(net, std::span<float, Net::parameter_count>(p.data(), p.size()));
+    std::size_t k = 0;
+    ctnn::for_each_layer(net, [&](const auto& l) {
+      using L = std::remove_cvref_t<decltype(l)>;
+      in.push_back(L::in_extent);
+      out.push_back(L::out_extent);
+      w.emplace_back(p.begin() + static_cast<long>(k), p.begin() + static_cast<long>(k + L::in_extent * L::out_extent));
+      k += L::in_extent * L::out_extent;
+      b.emplace_back(p.begin() + static_cast<long>(k), p.begin() + static_cast<long>(k + L::out_extent));
+      k += L::out_extent;
+      using A = typename L::activation;
+      acts.push_back(std::is_same_v<A, ctnn::relu>      ? act::relu
+                     : std::is_same_v<A, ctnn::tanh>    ? act::tanh
+                     : std::is_same_v<A, ctnn::sigmoid> ? act::sigmoid
+                     : std::is_same_v<A, ctnn::softmax> ? act::softmax
+                                                        : act::identity);
+    });
+    h0.resize(Net::max_extent);
+    h1.resize(Net::max_extent);
+  }
+  void forward(const float* x, float* y) {
+    std::copy(x, x + in[0], h0.begin());
+    for (std::size_t l = 0; l < w.size(); ++l) {
+      for (std::size_t o = 0; o < out[l]; ++o) {
+        float s = b[l][o];
+        for (std::size_t i = 0; i < in[l]; ++i) s += w[l][o * in[l] + i] * h0[i];
+        switch (acts[l]) {
+          case act::relu: s = s > 0 ? s : 0; break;
+          case act::tanh: s = std::tanh(s); break;
+          case act::sigmoid: s = 1 / (1 + std::exp(-s)); break;
+          default: break;
+        }
+        h1[o] = s;
+      }
+      if (acts[l] == act::softmax) {
+        const float m = *std::max_element(h1.begin(), h1.begin() + static_cast<long>(out[l]));
+        float sum = 0;
+        for (std::size_t o = 0; o < out[l]; ++o) sum += (h1[o] = std::exp(h1[o] - m));
+        for (std::size_t o = 0; o < out[l]; ++o) h1[o] /= sum;
+      }
+      std::swap(h0, h1);
+    }
+    std::copy(h0.begin(), h0.begin() + static_cast<long>(out.back()), y);
+  }
+};
+
+// ------------------------------------------------------- Eigen fixed-size
+template <int In, int Out>
+struct eigen_layer {
+  Eigen::Matrix<float, Out, In, Eigen::RowMajor> w;
+  Eigen::Matrix<float, Out, 1> b;
+};
+template <class Layer, int In, int Out>
+void load(eigen_layer<In, Out>& e, const Layer& l) {
+  for (int o = 0; o < Out; ++o) {
+    for (int i = 0; i < In; ++i) e.w(o, i) = l.weight(static_cast<std::size_t>(o), static_cast<std::size_t>(i));
+    e.b(o) = l.bias(static_cast<std::size_t>(o));
+  }
+}
+template <int N>
+void eigen_softmax(Eigen::Matrix<float, N, 1>& v) {
+  v = (v.array() - v.maxCoeff()).exp();
+  v /= v.sum();
+}
+
+struct eigen_s1 {
+  eigen_layer<2, 16> l0;
+  eigen_layer<16, 16> l1;
+  eigen_layer<16, 1> l2;
+  Eigen::Matrix<float, 16, 1> h0, h1;
+  Eigen::Matrix<float, 1, 1> y;
+  void forward(const Eigen::Matrix<float, 2, 1>& x) {
+    h0.noalias() = l0.w * x;
+    h0 = (h0 + l0.b).cwiseMax(0.0f);
+    h1.noalias() = l1.w * h0;
+    h1 = (h1 + l1.b).cwiseMax(0.0f);
+    y.noalias() = l2.w * h1;
+    y = ((-(y + l2.b)).array().exp() + 1.0f).inverse();
+  }
+};
+struct eigen_s2 {
+  eigen_layer<16, 64> l0;
+  eigen_layer<64, 64> l1;
+  eigen_layer<64, 8> l2;
+  Eigen::Matrix<float, 64, 1> h0, h1;
+  Eigen::Matrix<float, 8, 1> y;
+  void forward(const Eigen::Matrix<float, 16, 1>& x) {
+    h0.noalias() = l0.w * x;
+    h0 = (h0 + l0.b).cwiseMax(0.0f);
+    h1.noalias() = l1.w * h0;
+    h1 = (h1 + l1.b).cwiseMax(0.0f);
+    y.noalias() = l2.w * h1;
+    y += l2.b;
+  }
+};
+struct eigen_s3 {
+  eigen_layer<8, 32> l0;
+  eigen_layer<32, 32> l1, l2;
+  eigen_layer<32, 1> l3;
+  Eigen::Matrix<float, 32, 1> h0, h1;
+  Eigen::Matrix<float, 1, 1> y;
+  void forward(const Eigen::Matrix<float, 8, 1>& x) {
+    h0.noalias() = l0.w * x;
+    h0 = (h0 + l0.b).array().tanh();
+    h1.noalias() = l1.w * h0;
+    h1 = (h1 + l1.b).array().tanh();
+    h0.noalias() = l2.w * h1;
+    h0 = (h0 + l2.b).array().tanh();
+    y.noalias() = l3.w * h0;
+    y += l3.b;
+  }
+};
+struct eigen_s4 {
+  eigen_layer<784, 128> l0;
+  eigen_layer<128, 10> l1;
+  Eigen::Matrix<float, 128, 1> h0;
+  Eigen::Matrix<float, 10, 1> y;
+  void forward(const Eigen::Matrix<float, 784, 1>& x) {
+    h0.noalias() = l0.w * x;
+    h0 = (h0 + l0.b).cwiseMax(0.0f);
+    y.noalias() = l1.w * h0;
+    y += l1.b;
+    eigen_softmax(y);
+  }
+};
+struct eigen_s5 {
+  eigen_layer<784, 256> l0;
+  eigen_layer<256, 128> l1;
+  eigen_layer<128, 10> l2;
+  Eigen::Matrix<float, 256, 1> h0;
+  Eigen::Matrix<float, 128, 1> h1;
+  Eigen::Matrix<float, 10, 1> y;
+  void forward(const Eigen::Matrix<float, 784, 1>& x) {
+    h0.noalias() = l0.w * x;
+    h0 = (h0 + l0.b).cwiseMax(0.0f);
+    h1.noalias() = l1.w * h0;
+    h1 = (h1 + l1.b).cwiseMax(0.0f);
+    y.noalias() = l2.w * h1;
+    y += l2.b;
+    eigen_softmax(y);
+  }
+};
+
+template <class E, class Net>
+void load_all(E& e, const Net& net) {
+  if constexpr (Net::layer_count >= 1) load(e.l0, net.template layer<0>());
+  if constexpr (Net::layer_count >= 2) load(e.l1, net.template layer<1>());
+  if constexpr (Net::layer_count >= 3) load(e.l2, net.template layer<2>());
+  if constexpr (Net::layer_count >= 4) load(e.l3, net.template layer<3>());
+}
+
+template <class Net>
+Net& shared_net() {
+  static Net net;
+  static bool once = [] {
+    ctnn::initialize(net, 42);
+    return true;
+  }();
+  (void)once;
+  return net;
+}
+
+template <class Net>
+std::array<float, Net::input_size> start_input() {
+  std::array<float, Net::input_size> x{};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 7) % 11) / 11.0f - 0.3f;
+  return x;
+}
+
+// Each call's input depends on the previous output (x[0] ← y[0]·tiny + x[0]),
+// so successive calls cannot overlap: this measures latency.
+template <class Net>
+void L_ctnn(benchmark::State& state) {
+  const Net& net = shared_net<Net>();
+  auto x = start_input<Net>();
+  for (auto _ : state) {
+    const auto y = net.forward(x);
+    x[0] += y[0] * 1e-30f;
+  }
+  benchmark::DoNotOptimize(x);
+}
+template <class Net>
+void L_naive(benchmark::State& state) {
+  static naive<Net> n(shared_net<Net>());
+  auto x = start_input<Net>();
+  std::array<float, Net::output_size> y{};
+  for (auto _ : state) {
+    n.forward(x.data(), y.data());
+    x[0] += y[0] * 1e-30f;
+  }
+  benchmark::DoNotOptimize(x);
+}
+template <class Net, class E>
+void L_eigen(benchmark::State& state) {
+  static E e;
+  load_all(e, shared_net<Net>());
+  const auto x0 = start_input<Net>();
+  Eigen::Matrix<float, static_cast<int>(Net::input_size), 1> x;
+  for (std::size_t i = 0; i < Net::input_size; ++i) x(static_cast<int>(i)) = x0[i];
+  for (auto _ : state) {
+    e.forward(x);
+    x(0) += e.y(0) * 1e-30f;
+  }
+  benchmark::DoNotOptimize(x);
+}
+
+// -------------------------------------------------------------------- T1
+constexpr int kBatch = 64;
+constexpr double kFlopPerSample = 2.0 * (784 * 256 + 256 * 128 + 128 * 10) +   // forward
+                                  2.0 * (784 * 256 + 256 * 128 + 128 * 10) +   // dW
+                                  2.0 * (256 * 128 + 128 * 10);                // dX (not layer 0)
+
+struct t1_data {
+  std::vector<float> x;
+  std::vector<std::uint32_t> y;
+  t1_data() : x(kBatch * 784), y(kBatch) {
+    ctnn::rng g(3);
+    for (auto& v : x) v = static_cast<float>(g.uniform());
+    for (auto& v : y) v = static_cast<std::uint32_t>(g.below(10));
+  }
+};
+
+void T1_ctnn(benchmark::State& state) {
+  static S5 net;
+  static ctnn::trainer<S5, ctnn::cross_entropy, ctnn::sgd, kBatch> tr{ctnn::sgd{.learning_rate = 0.01f, .momentum = 0.9f}};
+  static t1_data d;
+  ctnn::initialize(net, 1);
+  const std::span<const float, kBatch * 784> x(d.x.data(), d.x.size());
+  const std::span<const std::uint32_t, kBatch> y(d.y.data(), d.y.size());
+  float loss = 0;
+  for (auto _ : state) loss += tr.step(net, x, y);
+  benchmark::DoNotOptimize(loss);
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  state.counters["GFLOP/s"] = benchmark::Counter(kFlopPerSample * kBatch * static_cast<double>(state.iterations()) / 1e9,
+                                                 benchmark::Counter::kIsRate);
+}
+
+/// Hand-written Eigen batch-GEMM trainer: columns are samples.
+struct eigen_trainer {
+  using M = Eigen::MatrixXf;
+  using V = Eigen::VectorXf;
+  M W1{256, 784}, W2{128, 256}, W3{10, 128}, vW1, vW2, vW3, dW1, dW2, dW3;
+  V b1{256}, b2{128}, b3{10}, vb1, vb2, vb3, db1, db2, db3;
+  M A1{256, kBatch}, A2{128, kBatch}, P{10, kBatch}, dZ3{10, kBatch}, dZ2{128, kBatch}, dZ1{256, kBatch};
+  eigen_trainer() {
+    const S5& net = shared_net<S5>();
+    auto copy = [](M& w, V& b, const auto& l) {
+      for (int o = 0; o < w.rows(); ++o) {
+        for (int i = 0; i < w.cols(); ++i) w(o, i) = l.weight(static_cast<std::size_t>(o), static_cast<std::size_t>(i));
+        b(o) = l.bias(static_cast<std::size_t>(o));
+      }
+    };
+    copy(W1, b1, net.layer<0>());
+    copy(W2, b2, net.layer<1>());
+    copy(W3, b3, net.layer<2>());
+    for (M* m : {&vW1, &vW2, &vW3, &dW1, &dW2, &dW3}) m->setZero(m == &vW1 || m == &dW1 ? 256 : (m == &vW2 || m == &dW2 ? 128 : 10), m == &vW1 || m == &dW1 ? 784 : (m == &vW2 || m == &dW2 ? 256 : 128));
+    vb1.setZero(256); vb2.setZero(128); vb3.setZero(10); db1.setZero(256); db2.setZero(128); db3.setZero(10);
+  }
+  float step(const Eigen::Map<const M>& X, const std::uint32_t* y) {
+    A1.noalias() = W1 * X;
+    A1 = (A1.colwise() + b1).cwiseMax(0.0f);
+    A2.noalias() = W2 * A1;
+    A2 = (A2.colwise() + b2).cwiseMax(0.0f);
+    P.noalias() = W3 * A2;
+    P.colwise() += b3;
+    float loss = 0;
+    for (int c = 0; c < kBatch; ++c) {
+      const float m = P.col(c).maxCoeff();
+      P.col(c) = (P.col(c).array() - m).exp();
+      const float s = P.col(c).sum();
+      P.col(c) /= s;
+      loss -= std::log(P(static_cast<int>(y[c]), c));
+    }
+    dZ3 = P / kBatch;
+    for (int c = 0; c < kBatch; ++c) dZ3(static_cast<int>(y[c]), c) -= 1.0f / kBatch;
+    dW3.noalias() = dZ3 * A2.transpose();
+    db3 = dZ3.rowwise().sum();
+    dZ2.noalias() = W3.transpose() * dZ3;
+    dZ2 = (A2.array() > 0).select(dZ2, 0.0f);
+    dW2.noalias() = dZ2 * A1.transpose();
+    db2 = dZ2.rowwise().sum();
+    dZ1.noalias() = W2.transpose() * dZ2;
+    dZ1 = (A1.array() > 0).select(dZ1, 0.0f);
+    dW1.noalias() = dZ1 * X.transpose();
+    db1 = dZ1.rowwise().sum();
+    auto upd = [](M& w, M& v, const M& g) { v = 0.9f * v + g; w -= 0.01f * v; };
+    auto updb = [](V& w, V& v, const V& g) { v = 0.9f * v + g; w -= 0.01f * v; };
+    upd(W1, vW1, dW1); upd(W2, vW2, dW2); upd(W3, vW3, dW3);
+    updb(b1, vb1, db1); updb(b2, vb2, db2); updb(b3, vb3, db3);
+    return loss / kBatch;
+  }
+};
+
+void T1_eigen(benchmark::State& state) {
+  static eigen_trainer tr;
+  static t1_data d;
+  const Eigen::Map<const Eigen::MatrixXf> X(d.x.data(), 784, kBatch);
+  float loss = 0;
+  for (auto _ : state) loss += tr.step(X, d.y.data());
+  benchmark::DoNotOptimize(loss);
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  state.counters["GFLOP/s"] = benchmark::Counter(kFlopPerSample * kBatch * static_cast<double>(state.iterations()) / 1e9,
+                                                 benchmark::Counter::kIsRate);
+}
+
+// ------------------------------------------------------------ registration
+#define CTNN_L(S, E)                                        \
+  BENCHMARK(L_ctnn<S>)->Name("L/" #S "/ctnn");              \
+  BENCHMARK(L_naive<S>)->Name("L/" #S "/naive");            \
+  BENCHMARK(L_eigen<S, E>)->Name("L/" #S "/eigen")
+CTNN_L(S1, eigen_s1);
+CTNN_L(S2, eigen_s2);
+CTNN_L(S3, eigen_s3);
+CTNN_L(S4, eigen_s4);
+CTNN_L(S5, eigen_s5);
+BENCHMARK(T1_ctnn)->Name("T1/ctnn")->Unit(benchmark::kMillisecond);
+BENCHMARK(T1_eigen)->Name("T1/eigen")->Unit(benchmark::kMillisecond);
+
+/// Console output as usual, plus a record of each run for the ratio table.
+class recording_reporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> ns;     // median-free: mean real time per iteration
+  std::map<std::string, double> items;  // items/s
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) {
+      if (r.run_type != Run::RT_Iteration) continue;
+      const std::string name = r.benchmark_name();
+      ns[name] = r.GetAdjustedRealTime() * (r.time_unit == benchmark::kMillisecond ? 1e6 : (r.time_unit == benchmark::kMicrosecond ? 1e3 : 1.0));
+      const auto it = r.counters.find("items_per_second");
+      if (it != r.counters.end()) items[name] = it->second;
+    }
+  }
+};
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  static char quick_flag[] = "--benchmark_min_time=0.05";
+  for (auto& a : args)
+    if (std::strcmp(a, "--quick") == 0) a = quick_flag;
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  recording_reporter rep;
+  benchmark::RunSpecifiedBenchmarks(&rep);
+  std::printf("\nL: single-sample latency, ns per forward (dependency chain); ratio = baseline / ctnn (> 1: ctnn faster)\n");
+  std::printf("%-4s %10s %10s %10s %12s %12s\n", "net", "ctnn", "naive", "eigen", "naive/ctnn", "eigen/ctnn");
+  for (const char* s : {"S1", "S2", "S3", "S4", "S5"}) {
+    const std::string b = std::string("L/") + s + "/";
+    if (!rep.ns.count(b + "ctnn")) continue;
+    const double c = rep.ns[b + "ctnn"], nv = rep.ns[b + "naive"], e = rep.ns[b + "eigen"];
+    std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, c, nv, e, nv / c, e / c);
+  }
+  if (rep.items.count("T1/ctnn") && rep.items.count("T1/eigen")) {
+    const double c = rep.items["T1/ctnn"], e = rep.items["T1/eigen"];
+    std::printf("\nT1: training throughput, 784-256-128-10, batch 64, SGD momentum\n");
+    std::printf("%-6s %14s %10s\n", "", "samples/s", "GFLOP/s");
+    std::printf("%-6s %14.0f %10.1f\n", "ctnn", c, c * kFlopPerSample / 1e9);
+    std::printf("%-6s %14.0f %10.1f\n", "eigen", e, e * kFlopPerSample / 1e9);
+    std::printf("ratio ctnn/eigen: %.2f\n", c / e);
+  }
+  benchmark::Shutdown();
+  return 0;
+}

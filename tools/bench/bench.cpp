@@ -366,13 +366,15 @@ BENCHMARK(T1_eigen)->Name("T1/eigen")->Unit(benchmark::kMillisecond);
 /// Console output as usual, plus a record of each run for the ratio table.
 class recording_reporter : public benchmark::ConsoleReporter {
  public:
-  std::map<std::string, double> ns;     // median-free: mean real time per iteration
+  std::map<std::string, double> ns;     // real time per iteration (median of repetitions if any)
   std::map<std::string, double> items;  // items/s
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
-      if (r.run_type != Run::RT_Iteration) continue;
-      const std::string name = r.benchmark_name();
+      // Plain runs, or the median when --benchmark_repetitions is given.
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type != Run::RT_Iteration && !median) continue;
+      const std::string name = r.run_name.str();
       ns[name] = r.GetAdjustedRealTime() * (r.time_unit == benchmark::kMillisecond ? 1e6 : (r.time_unit == benchmark::kMicrosecond ? 1e3 : 1.0));
       const auto it = r.counters.find("items_per_second");
       if (it != r.counters.end()) items[name] = it->second;

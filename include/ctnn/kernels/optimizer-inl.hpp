@@ -40,32 +40,22 @@ HWY_NOINLINE void SgdLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, fl
   }
 }
 
-/// torch.optim.SGD step on n parameters (see optimizers.hpp).
+/// torch.optim.SGD step on n parameters (see optimizers.hpp): picks the
+/// loop instantiation for the options (momentum 0 ignores nesterov/first).
 HWY_INLINE void SgdUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT v, std::size_t n,
                           float lr, float momentum, bool nesterov, float weight_decay, bool first) {
-  const bool decay = weight_decay != 0.0f;
-  if (momentum == 0.0f) {
-    decay ? SgdLoop<true, false, false, false>(p, g, v, n, lr, momentum, weight_decay)
-          : SgdLoop<false, false, false, false>(p, g, v, n, lr, momentum, weight_decay);
-    return;
-  }
-  if (decay) {
-    if (nesterov) {
-      first ? SgdLoop<true, true, true, true>(p, g, v, n, lr, momentum, weight_decay)
-            : SgdLoop<true, true, true, false>(p, g, v, n, lr, momentum, weight_decay);
-    } else {
-      first ? SgdLoop<true, true, false, true>(p, g, v, n, lr, momentum, weight_decay)
-            : SgdLoop<true, true, false, false>(p, g, v, n, lr, momentum, weight_decay);
-    }
-  } else {
-    if (nesterov) {
-      first ? SgdLoop<false, true, true, true>(p, g, v, n, lr, momentum, weight_decay)
-            : SgdLoop<false, true, true, false>(p, g, v, n, lr, momentum, weight_decay);
-    } else {
-      first ? SgdLoop<false, true, false, true>(p, g, v, n, lr, momentum, weight_decay)
-            : SgdLoop<false, true, false, false>(p, g, v, n, lr, momentum, weight_decay);
-    }
-  }
+  using Loop = void (*)(float*, const float*, float*, std::size_t, float, float, float);
+  // Index bits: decay, momentum, nesterov, first.
+  static constexpr Loop kLoops[16] = {
+      SgdLoop<false, false, false, false>, SgdLoop<false, false, false, false>, SgdLoop<false, false, false, false>,
+      SgdLoop<false, false, false, false>, SgdLoop<false, true, false, false>,  SgdLoop<false, true, false, true>,
+      SgdLoop<false, true, true, false>,   SgdLoop<false, true, true, true>,    SgdLoop<true, false, false, false>,
+      SgdLoop<true, false, false, false>,  SgdLoop<true, false, false, false>,  SgdLoop<true, false, false, false>,
+      SgdLoop<true, true, false, false>,   SgdLoop<true, true, false, true>,    SgdLoop<true, true, true, false>,
+      SgdLoop<true, true, true, true>};
+  const unsigned index = (weight_decay != 0.0f ? 8u : 0u) | (momentum != 0.0f ? 4u : 0u) | (nesterov ? 2u : 0u) |
+                         (first ? 1u : 0u);
+  kLoops[index](p, g, v, n, lr, momentum, weight_decay);
 }
 
 template <bool Coupled, bool Decoupled>

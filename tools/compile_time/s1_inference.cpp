@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A single-model TU: S1 (2-16-16-1), inference only, for the binary-size figure.
 #include <cstdio>
-#include <ctnn/ctnn.hpp>
+#include <ctnn/init.hpp>
+#include <ctnn/network.hpp>
 
 using S1 = ctnn::network<ctnn::input<2>, ctnn::dense<16, ctnn::relu>, ctnn::dense<16, ctnn::relu>,
                          ctnn::dense<1, ctnn::sigmoid>>;

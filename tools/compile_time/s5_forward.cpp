@@ -2,7 +2,8 @@
 // A single-model TU: S5 (784-256-128-10), forward only. tools/compile_time/
 // measure.sh compiles it to track the compile-time budget.
 #include <cstdio>
-#include <ctnn/ctnn.hpp>
+#include <ctnn/init.hpp>
+#include <ctnn/network.hpp>
 
 using S5 = ctnn::network<ctnn::input<784>, ctnn::dense<256, ctnn::relu>, ctnn::dense<128, ctnn::relu>,
                          ctnn::dense<10, ctnn::softmax>>;

@@ -6,7 +6,7 @@ include(CMakePackageConfigHelpers)
 
 set(CTNN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/cmake/ctnn" CACHE STRING "Where ctnnConfig.cmake goes")
 
-install(TARGETS ctnn EXPORT ctnnTargets FILE_SET HEADERS DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(TARGETS ctnn ctnn_data EXPORT ctnnTargets FILE_SET HEADERS DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(EXPORT ctnnTargets NAMESPACE ctnn:: DESTINATION "${CTNN_INSTALL_CMAKEDIR}")
 
 configure_package_config_file(

@@ -50,6 +50,8 @@ struct leaky_relu {
   static_assert(Num * Den >= 0 && Num < Den,
                 "ctnn::leaky_relu<Num, Den>: the slope Num/Den must lie in [0, 1)");
   static constexpr float slope = static_cast<float>(static_cast<double>(Num) / static_cast<double>(Den));
+  static constexpr std::intmax_t numerator = Num;
+  static constexpr std::intmax_t denominator = Den;
   static constexpr std::string_view name = "leaky_relu";
   static constexpr bool elementwise = true;
   static constexpr init_scheme init = init_scheme::he;

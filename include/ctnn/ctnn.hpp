@@ -13,3 +13,5 @@
 #include "ctnn/random.hpp"       // IWYU pragma: export
 #include "ctnn/trainer.hpp"      // IWYU pragma: export
 #include "ctnn/version.hpp"      // IWYU pragma: export
+#include "ctnn/io/export_header.hpp" // IWYU pragma: export
+#include "ctnn/io/model_file.hpp"  // IWYU pragma: export

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -26,6 +27,14 @@
 #include "ctnn/optimizers.hpp"
 
 namespace ctnn {
+
+/// Thrown by trainer::step when the loss, a gradient or an updated parameter
+/// is NaN or infinite. The network and the optimizer state are left as they
+/// were before the step (the last good parameters).
+class divergence_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 namespace detail {
 /// Each kernel behind one constexpr function: the scalar reference in a
@@ -49,6 +58,10 @@ struct backend {
     } else {
       HWY_STATIC_DISPATCH(ActivationBackward<Act>)(a, da, dz, n);
     }
+  }
+  static constexpr bool all_finite(const float* p, std::size_t n) {
+    if (std::is_constant_evaluated()) return reference::all_finite(p, n);
+    return HWY_STATIC_DISPATCH(AllFinite)(p, n);
   }
   static constexpr void column_sums(std::size_t R, std::size_t W, const float* X, std::size_t ld, float* out) {
     if (std::is_constant_evaluated()) {
@@ -187,10 +200,48 @@ class trainer {
   template <class Targets>
   constexpr float step_impl(Net& net, input_batch x, Targets y) {
     const float l = forward_backward(net, x, y);
+    // Divergence guard, part 1: nothing changes if the loss or a gradient is
+    // not finite (a diverging run, or NaN/Inf in the inputs).
+    if (!(l - l == 0.0f) || !backend::all_finite(grads_.data(), storage_total))
+      throw divergence_error("ctnn::trainer::step: the loss or a gradient is NaN or infinite at step " +
+                             std::to_string(state_.steps) +
+                             "; nothing was changed (lower the learning rate, set max_grad_norm, or check the "
+                             "inputs for NaN/Inf)");
     clip_gradients();
+    // Part 2: an update that overflows is undone from this snapshot.
+    backup_ = state_;
+    copy_parameters(net, backup_parameters_.data(), true, std::make_index_sequence<layer_count>{});
     update(net, std::make_index_sequence<layer_count>{});
+    if (!parameters_finite(net, std::make_index_sequence<layer_count>{})) {
+      copy_parameters(net, backup_parameters_.data(), false, std::make_index_sequence<layer_count>{});
+      state_ = backup_;
+      throw divergence_error("ctnn::trainer::step: the update at step " + std::to_string(state_.steps) +
+                             " made a parameter infinite; the parameters were restored (lower the learning rate)");
+    }
     ++state_.steps;
     return l;
+  }
+
+  /// Copies every parameter block to (save) or from (!save) `buf`, in the
+  /// internal storage order.
+  template <std::size_t... I>
+  constexpr void copy_parameters(Net& net, float* buf, bool save, std::index_sequence<I...>) {
+    (copy_layer<I>(net.template layer<I>(), buf + geo.param_offset[I], save), ...);
+  }
+  template <std::size_t I>
+  static constexpr void copy_layer(layer_t<I>& layer, float* buf, bool save) {
+    using Lt = layer_t<I>;
+    float* w = layer.weight_data();
+    float* b = layer.bias_data();
+    for (std::size_t k = 0; k < Lt::weight_storage; ++k) save ? void(buf[k] = w[k]) : void(w[k] = buf[k]);
+    for (std::size_t k = 0; k < Lt::out_padded; ++k)
+      save ? void(buf[Lt::weight_storage + k] = b[k]) : void(b[k] = buf[Lt::weight_storage + k]);
+  }
+  template <std::size_t... I>
+  constexpr bool parameters_finite(const Net& net, std::index_sequence<I...>) const {
+    return ((backend::all_finite(net.template layer<I>().weight_data(), layer_t<I>::weight_storage) &&
+             backend::all_finite(net.template layer<I>().bias_data(), layer_t<I>::out_padded)) &&
+            ...);
   }
   template <class Targets>
   constexpr float gradient_impl(const Net& net, input_batch x, Targets y, std::span<float, Net::parameter_count> g) {
@@ -414,6 +465,8 @@ class trainer {
   alignas(alignment) std::array<float, storage_total> grads_{};
   alignas(alignment) std::array<float, geo.scratch> scratch_{};
   typename Optimizer::template state<storage_total> state_{};
+  typename Optimizer::template state<storage_total> backup_{};  // state before the current update
+  alignas(alignment) std::array<float, storage_total> backup_parameters_{};
   Optimizer opt_{};
 };
 

@@ -12,9 +12,9 @@
 //   softmax  each output within 4 ulp of the oracle; the max is taken over the
 //            valid lanes only and padding lanes never enter the sum; padding
 //            lanes are written as 0.
-// NaN inputs propagate through leaky_relu, sigmoid and tanh; relu(NaN) is
-// target-dependent (x86 max returns the NaN; the scalar/EMU128 targets
-// return 0).
+// NaN inputs propagate: every activation returns NaN for NaN, on every
+// target, like the scalar reference (softmax: a NaN anywhere in the layer
+// makes the whole layer NaN).
 
 #if defined(CTNN_KERNELS_ACTIVATION_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_KERNELS_ACTIVATION_INL_HPP_
@@ -43,7 +43,8 @@ HWY_INLINE V Activate(D, V v, identity) {
 
 template <class D, class V>
 HWY_INLINE V Activate(D d, V v, relu) {
-  return hn::Max(hn::Zero(d), v);
+  // Max alone would turn NaN into 0 on some targets; keep NaN everywhere.
+  return hn::IfThenElse(hn::IsNaN(v), v, hn::Max(hn::Zero(d), v));
 }
 
 template <class D, class V, std::intmax_t Num, std::intmax_t Den>

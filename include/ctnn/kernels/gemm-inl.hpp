@@ -134,6 +134,22 @@ HWY_NOINLINE inline void ColumnSums(std::size_t R, std::size_t W, const float* H
   }
 }
 
+/// True if none of the n floats is NaN or ±Inf (n a multiple of pad_floats,
+/// aligned): x·0 is NaN exactly for non-finite x, and NaN survives the sum.
+HWY_NOINLINE inline bool AllFinite(const float* HWY_RESTRICT p, std::size_t n) {
+  const hn::ScalableTag<float> d;
+  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  const auto zero = hn::Zero(d);
+  auto acc0 = zero, acc1 = zero;
+  std::size_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    acc0 = hn::MulAdd(hn::Load(d, p + i), zero, acc0);
+    acc1 = hn::MulAdd(hn::Load(d, p + i + N), zero, acc1);
+  }
+  for (; i < n; i += N) acc0 = hn::MulAdd(hn::Load(d, p + i), zero, acc0);
+  return hn::AllFalse(d, hn::IsNaN(hn::Add(acc0, acc1)));
+}
+
 }  // namespace ctnn::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 

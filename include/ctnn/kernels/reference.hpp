@@ -74,4 +74,11 @@ constexpr void column_sums(std::size_t R, std::size_t W, const float* X, std::si
   }
 }
 
+/// True if none of the n floats is NaN or ±Inf (x − x is 0 only for finite x).
+constexpr bool all_finite(const float* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!(p[i] - p[i] == 0.0f)) return false;
+  return true;
+}
+
 }  // namespace ctnn::reference

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Writes the fuzzers' seed corpus (tests/fuzz/corpus). Regenerate with:
+//   g++-12 -std=c++20 -Iinclude tools/fuzz/make_corpus.cpp -o /tmp/make_corpus && /tmp/make_corpus tests/fuzz/corpus
+#include <cstdint>
+#include <ctnn/ctnn.hpp>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+using Net = ctnn::network<ctnn::input<3>, ctnn::dense<4, ctnn::leaky_relu<1, 8>>, ctnn::dense<2, ctnn::softmax>>;
+
+static void write(const std::filesystem::path& p, const std::vector<std::uint8_t>& b) {
+  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+static std::vector<std::uint8_t> idx(std::uint32_t magic, std::vector<std::uint32_t> dims, std::size_t payload) {
+  std::vector<std::uint8_t> b;
+  auto be = [&](std::uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<std::uint8_t>(v >> s));
+  };
+  be(magic);
+  for (auto d : dims) be(d);
+  for (std::size_t i = 0; i < payload; ++i) b.push_back(static_cast<std::uint8_t>(i * 13));
+  return b;
+}
+
+int main(int argc, char** argv) {
+  const std::filesystem::path root = argc > 1 ? argv[1] : "tests/fuzz/corpus";
+  std::filesystem::create_directories(root / "model");
+  std::filesystem::create_directories(root / "idx");
+  Net net;
+  ctnn::initialize(net, 1);
+  write(root / "model" / "valid.ctnn", ctnn::serialize(net));
+  write(root / "idx" / "images_2x3x3.idx", idx(0x803, {2, 3, 3}, 18));
+  write(root / "idx" / "labels_5.idx", idx(0x801, {5}, 5));
+  return 0;
+}

@@ -134,14 +134,28 @@ TEST_CASE("robustness: divergent training (huge learning rate) stops with the la
   for (float v : now) REQUIRE(std::isfinite(v));
 }
 
-TEST_CASE("robustness: an update that overflows is undone", "[robustness][divergence]") {
+TEST_CASE("robustness: with guard_updates, an update that overflows is undone", "[robustness][divergence]") {
   Softmax4 net;
   ctnn::initialize(net, 6);
   net.layer<0>().bias(0) = 3e38f;  // one step of SGD pushes it past FLT_MAX
   ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::sgd, 1> tr{ctnn::sgd{.learning_rate = 1e37f}};
+  tr.guard_updates(true);
   const auto before = params(net);
   CHECK_THROWS_WITH(tr.step(net, std::array<float, 3>{1.0f, 1.0f, 1.0f}, std::array<std::uint32_t, 1>{2}),
                     Catch::Contains("restored"));
   CHECK(params(net) == before);
   CHECK(tr.steps() == 0);
+}
+
+TEST_CASE("robustness: without the guard, an overflowing update is caught by the next step", "[robustness][divergence]") {
+  Softmax4 net;
+  ctnn::initialize(net, 6);
+  net.layer<0>().bias(0) = 3e38f;
+  ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::sgd, 1> tr{ctnn::sgd{.learning_rate = 1e37f}};
+  const std::array<float, 3> x{1.0f, 1.0f, 1.0f};
+  const std::array<std::uint32_t, 1> label{2};
+  tr.step(net, x, label);  // the update overflows; not checked by default
+  CHECK(tr.steps() == 1);
+  CHECK_THROWS_AS(tr.step(net, x, label), ctnn::divergence_error);
+  CHECK(tr.steps() == 1);
 }

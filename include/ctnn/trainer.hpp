@@ -9,6 +9,7 @@
 // trained inside a constant expression.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -170,6 +171,14 @@ class trainer {
   /// Number of optimizer steps taken.
   constexpr std::size_t steps() const noexcept { return state_.steps; }
 
+  /// Divergence policy. step() always refuses — throws divergence_error
+  /// before changing anything — when the loss or a gradient is NaN/Inf. An
+  /// update that itself overflows (|lr·update| beyond FLT_MAX: only absurd
+  /// learning rates) is caught by the next step; with guard_updates(true)
+  /// step() also checks the updated parameters and restores parameters and
+  /// optimizer state at once, at the cost of copying both every step.
+  constexpr void guard_updates(bool on) noexcept { guard_updates_ = on; }
+
   /// One training step: forward, loss, backward, update. Returns the mean loss
   /// of the batch (before the update).
   constexpr float step(Net& net, input_batch x, target_batch y) { return step_impl(net, x, y); }
@@ -208,7 +217,13 @@ class trainer {
                              "; nothing was changed (lower the learning rate, set max_grad_norm, or check the "
                              "inputs for NaN/Inf)");
     clip_gradients();
-    // Part 2: an update that overflows is undone from this snapshot.
+    if (!guard_updates_) {
+      update(net, std::make_index_sequence<layer_count>{});
+      ++state_.steps;
+      return l;
+    }
+    // Part 2 (opt-in, costs a copy of parameters and optimizer state per
+    // step): an update that overflows is undone from this snapshot.
     backup_ = state_;
     copy_parameters(net, backup_parameters_.data(), true, std::make_index_sequence<layer_count>{});
     update(net, std::make_index_sequence<layer_count>{});
@@ -233,9 +248,13 @@ class trainer {
     using Lt = layer_t<I>;
     float* w = layer.weight_data();
     float* b = layer.bias_data();
-    for (std::size_t k = 0; k < Lt::weight_storage; ++k) save ? void(buf[k] = w[k]) : void(w[k] = buf[k]);
-    for (std::size_t k = 0; k < Lt::out_padded; ++k)
-      save ? void(buf[Lt::weight_storage + k] = b[k]) : void(b[k] = buf[Lt::weight_storage + k]);
+    if (save) {
+      std::copy(w, w + Lt::weight_storage, buf);
+      std::copy(b, b + Lt::out_padded, buf + Lt::weight_storage);
+    } else {
+      std::copy(buf, buf + Lt::weight_storage, w);
+      std::copy(buf + Lt::weight_storage, buf + Lt::weight_storage + Lt::out_padded, b);
+    }
   }
   template <std::size_t... I>
   constexpr bool parameters_finite(const Net& net, std::index_sequence<I...>) const {
@@ -468,6 +487,7 @@ class trainer {
   typename Optimizer::template state<storage_total> backup_{};  // state before the current update
   alignas(alignment) std::array<float, storage_total> backup_parameters_{};
   Optimizer opt_{};
+  bool guard_updates_ = false;
 };
 
 }  // namespace ctnn

@@ -110,36 +110,29 @@ void eigen_softmax(Eigen::Matrix<float, N, 1>& v) {
   v /= v.sum();
 }
 
-struct eigen_s1 {
-  eigen_layer<2, 16> l0;
-  eigen_layer<16, 16> l1;
-  eigen_layer<16, 1> l2;
-  Eigen::Matrix<float, 16, 1> h0, h1;
-  Eigen::Matrix<float, 1, 1> y;
-  void forward(const Eigen::Matrix<float, 2, 1>& x) {
-    h0.noalias() = l0.w * x;
-    h0 = (h0 + l0.b).cwiseMax(0.0f);
-    h1.noalias() = l1.w * h0;
-    h1 = (h1 + l1.b).cwiseMax(0.0f);
-    y.noalias() = l2.w * h1;
-    y = ((-(y + l2.b)).array().exp() + 1.0f).inverse();
-  }
-};
-struct eigen_s2 {
-  eigen_layer<16, 64> l0;
-  eigen_layer<64, 64> l1;
-  eigen_layer<64, 8> l2;
-  Eigen::Matrix<float, 64, 1> h0, h1;
-  Eigen::Matrix<float, 8, 1> y;
-  void forward(const Eigen::Matrix<float, 16, 1>& x) {
+/// In → H1 (ReLU) → H2 (ReLU) → Out (`OutAct`): S1, S2 and S5.
+template <int In, int H1, int H2, int Out, act OutAct>
+struct eigen_relu_mlp {
+  eigen_layer<In, H1> l0;
+  eigen_layer<H1, H2> l1;
+  eigen_layer<H2, Out> l2;
+  Eigen::Matrix<float, H1, 1> h0;
+  Eigen::Matrix<float, H2, 1> h1;
+  Eigen::Matrix<float, Out, 1> y;
+  void forward(const Eigen::Matrix<float, In, 1>& x) {
     h0.noalias() = l0.w * x;
     h0 = (h0 + l0.b).cwiseMax(0.0f);
     h1.noalias() = l1.w * h0;
     h1 = (h1 + l1.b).cwiseMax(0.0f);
     y.noalias() = l2.w * h1;
     y += l2.b;
+    if constexpr (OutAct == act::sigmoid) y = ((-y).array().exp() + 1.0f).inverse();
+    if constexpr (OutAct == act::softmax) eigen_softmax(y);
   }
 };
+using eigen_s1 = eigen_relu_mlp<2, 16, 16, 1, act::sigmoid>;
+using eigen_s2 = eigen_relu_mlp<16, 64, 64, 8, act::identity>;
+using eigen_s5 = eigen_relu_mlp<784, 256, 128, 10, act::softmax>;
 struct eigen_s3 {
   eigen_layer<8, 32> l0;
   eigen_layer<32, 32> l1, l2;
@@ -170,24 +163,6 @@ struct eigen_s4 {
     eigen_softmax(y);
   }
 };
-struct eigen_s5 {
-  eigen_layer<784, 256> l0;
-  eigen_layer<256, 128> l1;
-  eigen_layer<128, 10> l2;
-  Eigen::Matrix<float, 256, 1> h0;
-  Eigen::Matrix<float, 128, 1> h1;
-  Eigen::Matrix<float, 10, 1> y;
-  void forward(const Eigen::Matrix<float, 784, 1>& x) {
-    h0.noalias() = l0.w * x;
-    h0 = (h0 + l0.b).cwiseMax(0.0f);
-    h1.noalias() = l1.w * h0;
-    h1 = (h1 + l1.b).cwiseMax(0.0f);
-    y.noalias() = l2.w * h1;
-    y += l2.b;
-    eigen_softmax(y);
-  }
-};
-
 template <class E, class Net>
 void load_all(E& e, const Net& net) {
   if constexpr (Net::layer_count >= 1) load(e.l0, net.template layer<0>());

@@ -96,10 +96,6 @@ struct backend {
   }
 };
 
-template <class T>
-inline constexpr bool is_label_span = false;
-template <std::size_t E>
-inline constexpr bool is_label_span<std::span<const std::uint32_t, E>> = true;
 }  // namespace detail
 
 /// Minibatch trainer: forward, loss, backward (chain rule through every

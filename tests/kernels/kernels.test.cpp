@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -163,7 +164,7 @@ Compare SoftmaxCompare() { return SoftmaxCompareAll(std::make_index_sequence<kSi
 /// plus 4 ulp for the activation.
 template <class Layer>
 void CompareLayer(Compare& c, std::uint64_t seed) {
-  auto layer = make_aligned<Layer>();
+  auto layer = std::make_unique<Layer>();  // aligned new honours alignas(64)
   randomize(*layer, seed);
   ctnn::rng g(seed + 1);
   alignas(64) float x[Layer::in_padded];

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 #include "ctnn/random.hpp"
 
@@ -39,11 +38,5 @@ void randomize(Layer& layer, std::uint64_t seed, float scale = 1.0f) {
   for (std::size_t o = 0; o < Layer::out_extent; ++o) layer.bias(o) = uniform(g, -0.5f, 0.5f);
 }
 
-/// Heap-allocated, 64-byte aligned object (test fixtures may allocate; the
-/// code under test may not).
-template <class T>
-std::unique_ptr<T> make_aligned() {
-  return std::make_unique<T>();
-}
 
 }  // namespace ctnn_test

@@ -73,8 +73,7 @@ inline std::uint64_t get_le(const std::uint8_t* p, int bytes) {
   for (int i = 0; i < bytes; ++i) v |= std::uint64_t{p[i]} << (8 * i);
   return v;
 }
-template <class Net>
-void check_finite(const std::vector<float>& p, const std::string& what) {
+inline void check_finite(const std::vector<float>& p, const std::string& what) {
   for (std::size_t k = 0; k < p.size(); ++k) {
     if (!std::isfinite(p[k]))
       throw model_error(what + ": parameter " + std::to_string(k) + " is " + (std::isnan(p[k]) ? "NaN" : "infinite") +
@@ -88,7 +87,7 @@ template <class Net>
 std::vector<std::uint8_t> serialize(const Net& net, model_io_options opt = {}) {
   std::vector<float> p(Net::parameter_count);
   get_parameters(net, std::span<float, Net::parameter_count>(p.data(), p.size()));
-  if (!opt.allow_nonfinite) detail::check_finite<Net>(p, "ctnn::save");
+  if (!opt.allow_nonfinite) detail::check_finite(p, "ctnn::save");
   const std::string sig = network_signature<Net>();
   std::vector<std::uint8_t> b(model_magic, model_magic + 8);
   detail::put_u32(b, model_format_version);
@@ -135,7 +134,7 @@ void deserialize(Net& net, const std::vector<std::uint8_t>& b, const std::string
   const std::size_t at = 20 + sig_len + 8;
   for (std::size_t k = 0; k < p.size(); ++k)
     p[k] = std::bit_cast<float>(static_cast<std::uint32_t>(detail::get_le(&b[at + 4 * k], 4)));
-  if (!opt.allow_nonfinite) detail::check_finite<Net>(p, name);
+  if (!opt.allow_nonfinite) detail::check_finite(p, name);
   set_parameters(net, std::span<const float, Net::parameter_count>(p.data(), p.size()));  // only now
 }
 

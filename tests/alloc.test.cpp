@@ -125,6 +125,28 @@ void check_forward_does_not_allocate() {
   CHECK(seen == 0);
 }
 
+template <class Net>
+void check_forward_batch_does_not_allocate() {
+  static Net net;
+  static std::array<float, 37 * Net::input_size> x{};
+  static std::array<float, 37 * Net::output_size> y{};
+  ctnn::initialize(net, 1);
+  x[0] = 1.0f;
+  std::size_t seen = 0;
+  {
+    allocation_guard guard;
+    net.forward_batch(std::span<const float, x.size()>(x), std::span<float, y.size()>(y));
+    net.forward_batch(std::span<const float>(x), std::span<float>(y));
+    seen = guard.count();
+  }
+  CHECK(y[0] == y[0]);
+  CHECK(seen == 0);
+}
+
+TEST_CASE("alloc: forward_batch does not allocate (S2, S5)", "[alloc][batch]") {
+  check_forward_batch_does_not_allocate<ctnn_test::S2>();
+  check_forward_batch_does_not_allocate<ctnn_test::S5>();
+}
 TEST_CASE("alloc: forward does not allocate (S1)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S1>(); }
 TEST_CASE("alloc: forward does not allocate (S2)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S2>(); }
 TEST_CASE("alloc: forward does not allocate (S5)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S5>(); }

@@ -80,3 +80,27 @@ TEST_CASE("constexpr: initialize + forward run at compile time", "[constexpr][in
   STATIC_REQUIRE(y > 0.999f);
   STATIC_REQUIRE(y < 1.001f);
 }
+
+TEST_CASE("constexpr: forward_batch runs at compile time and equals forward", "[constexpr][batch]") {
+  constexpr auto batch = [] {
+    const Net net = make_net();
+    std::array<float, 8> x{};
+    for (std::size_t i = 0; i < 4; ++i) {
+      x[2 * i] = inputs[i][0];
+      x[2 * i + 1] = inputs[i][1];
+    }
+    std::array<float, 4> y{};
+    net.forward_batch(std::span<const float, 8>(x), std::span<float, 4>(y));
+    return y;
+  }();
+  static_assert(batch == ct, "compile-time forward_batch must equal compile-time forward");
+  const Net net = make_net();
+  std::array<float, 8> x{};
+  for (std::size_t i = 0; i < 4; ++i) {
+    x[2 * i] = inputs[i][0];
+    x[2 * i + 1] = inputs[i][1];
+  }
+  std::array<float, 4> y{};
+  net.forward_batch(std::span<const float, 8>(x), std::span<float, 4>(y));
+  for (std::size_t i = 0; i < 4; ++i) CHECK(std::abs(y[i] - ct[i]) <= 1e-6f * std::abs(ct[i]));
+}

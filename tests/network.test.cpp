@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include "ctnn/ctnn.hpp"
 #include "nets.hpp"
@@ -115,4 +117,60 @@ TEST_CASE("network: forward is deterministic and leaves the network unchanged", 
   ctnn::get_parameters(net, std::span<float, S2::parameter_count>(after));
   CHECK(y1 == y2);
   CHECK(before == after);
+}
+
+template <class Net>
+void check_batch_matches_forward(std::uint64_t seed) {
+  auto net = std::make_unique<Net>();
+  ctnn::initialize(*net, seed);
+  ctnn::rng g(seed);
+  for (const std::size_t rows : {1u, 2u, 6u, 15u, 16u, 17u, 40u}) {
+    std::vector<float> x(rows * Net::input_size), y(rows * Net::output_size, -7.0f);
+    for (auto& v : x) v = static_cast<float>(g.uniform()) * 2.0f - 1.0f;
+    net->forward_batch(std::span<const float>(x), std::span<float>(y));
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::array<float, Net::input_size> xi{};
+      std::copy_n(x.begin() + static_cast<long>(r * Net::input_size), Net::input_size, xi.begin());
+      const auto yi = net->forward(xi);
+      for (std::size_t o = 0; o < Net::output_size; ++o) {
+        INFO("rows " << rows << " row " << r << " output " << o);
+        CHECK(y[r * Net::output_size + o] == Approx(yi[o]).epsilon(1e-5).margin(1e-6));
+      }
+    }
+  }
+}
+
+TEST_CASE("network: forward_batch equals forward row by row (S1-S5)", "[network][batch]") {
+  check_batch_matches_forward<S1>(11);
+  check_batch_matches_forward<S2>(12);
+  check_batch_matches_forward<S3>(13);
+  check_batch_matches_forward<S4>(14);
+  check_batch_matches_forward<S5>(15);
+}
+
+TEST_CASE("network: forward_batch with static extents", "[network][batch]") {
+  S2 net;
+  ctnn::initialize(net, 4);
+  std::array<float, 3 * 16> x{};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 5) - 2.0f;
+  std::array<float, 3 * 8> y{};
+  net.forward_batch(std::span<const float, 48>(x), std::span<float, 24>(y));
+  std::array<float, 16> x1{};
+  std::copy_n(x.begin() + 32, 16, x1.begin());
+  const auto y1 = net.forward(x1);
+  for (std::size_t o = 0; o < 8; ++o) CHECK(y[16 + o] == Approx(y1[o]).epsilon(1e-5).margin(1e-6));
+}
+
+TEST_CASE("network: forward_batch refuses mismatched dynamic spans and writes nothing", "[network][batch]") {
+  S2 net;
+  ctnn::initialize(net, 4);
+  std::vector<float> x(2 * 16 + 1, 0.5f), y(2 * 8, -7.0f);
+  CHECK_THROWS_AS(net.forward_batch(std::span<const float>(x), std::span<float>(y)), std::invalid_argument);
+  x.resize(2 * 16);
+  y.resize(3 * 8, -7.0f);
+  CHECK_THROWS_WITH(net.forward_batch(std::span<const float>(x), std::span<float>(y)),
+                    Catch::Contains("same number of rows"));
+  for (float v : y) CHECK(v == -7.0f);
+  std::vector<float> empty_x, empty_y;
+  net.forward_batch(std::span<const float>(empty_x), std::span<float>(empty_y));  // zero rows: fine
 }

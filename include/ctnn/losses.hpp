@@ -56,7 +56,7 @@ struct binary_cross_entropy {
     for (std::size_t o = 0; o < n; ++o) {
       const double x = z[o];
       const double ax = x < 0 ? -x : x;
-      l += (x > 0 ? x : 0.0) - x * t[o] + detail::log(1.0 + detail::exp(-ax));
+      l += (x > 0 ? x : 0.0) - x * t[o] + detail::log_rt(1.0 + detail::exp_rt(-ax));
       grad[o] = static_cast<float>((static_cast<double>(a[o]) - t[o]) * scale);
     }
     return l;
@@ -79,8 +79,8 @@ struct cross_entropy {
     float m = z[0];
     for (std::size_t o = 1; o < n; ++o) m = z[o] > m ? z[o] : m;
     double s = 0;
-    for (std::size_t o = 0; o < n; ++o) s += detail::exp(static_cast<double>(z[o]) - m);
-    return m + detail::log(s);
+    for (std::size_t o = 0; o < n; ++o) s += detail::exp_rt(static_cast<double>(z[o]) - m);
+    return m + detail::log_rt(s);
   }
   /// Probability targets.
   static constexpr double sample(const float* z, const float* a, std::size_t n, const float* t, float* grad,

@@ -11,6 +11,7 @@
 #include <boost/hana/basic_tuple.hpp>
 #include <cstddef>
 #include <span>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -147,6 +148,37 @@ class network : detail::network_base<Input, Specs...> {
     static_assert(detail::forward_input_check<M, input_size>::value);
     static_assert(detail::forward_output_check<K, output_size>::value);
     forward_impl<Target>(x.data(), y.data());
+  }
+
+  /// Batched inference: `x` holds rows of input_size floats, `y` receives
+  /// rows of output_size floats (same number of rows). Samples go through
+  /// the network 16 at a time, so each weight fetched serves several
+  /// samples: higher throughput than calling forward() per sample; results
+  /// equal forward()'s up to float summation order. Static extents are
+  /// checked at compile time; dynamic ones at run time
+  /// (std::invalid_argument, nothing written). Never allocates; stack use
+  /// 2·16·(largest padded layer width) floats. Example: tools/bench (B rows).
+  template <std::size_t M, std::size_t K, class Target = detail::static_target>
+  constexpr void forward_batch(std::span<const float, M> x, std::span<float, K> y) const {
+    if constexpr (M != std::dynamic_extent && K != std::dynamic_extent) {
+      static_assert(M % input_size == 0,
+                    "ctnn::network::forward_batch: the input span must hold whole rows of input_size floats");
+      static_assert(K % output_size == 0,
+                    "ctnn::network::forward_batch: the output span must hold whole rows of output_size floats");
+      static_assert(M / input_size == K / output_size,
+                    "ctnn::network::forward_batch: input and output spans must hold the same number of rows");
+    } else if (x.size() % input_size != 0 || y.size() % output_size != 0 ||
+               x.size() / input_size != y.size() / output_size) {
+      throw std::invalid_argument(
+          "ctnn::network::forward_batch: x must hold rows of input_size floats and y the same number of rows of "
+          "output_size floats");
+    }
+    const std::size_t rows = x.size() / input_size;
+    if (std::is_constant_evaluated()) {
+      for (std::size_t r = 0; r < rows; ++r) reference::forward(*this, x.data() + r * input_size, y.data() + r * output_size);
+    } else {
+      HWY_STATIC_DISPATCH(ForwardBatch)(*this, x.data(), rows, y.data());
+    }
   }
 
  private:

@@ -6,6 +6,8 @@
 //   T1  training throughput, 784-256-128-10, batch 64, SGD momentum 0.9,
 //       softmax + cross-entropy: ctnn::trainer vs a hand-written Eigen
 //       batch-GEMM trainer
+//   B   batched inference throughput, S2 and S5 at batch 1, 8, 64, 256:
+//       network::forward_batch vs hand-written Eigen batch GEMMs
 // Usage: bench [--quick] [google-benchmark flags]. Prints a ratio table last.
 #define EIGEN_STACK_ALLOCATION_LIMIT 0
 #include <benchmark/benchmark.h>
@@ -226,6 +228,82 @@ void L_eigen(benchmark::State& state) {
   benchmark::DoNotOptimize(x);
 }
 
+// ------------------------------------------------- B: batched inference
+/// Hand-written Eigen batch forward for In → H1 → H2 → Out ReLU MLPs
+/// (columns are samples; dynamic matrices, so Eigen's blocked GEMM runs).
+template <class Net, act OutAct>
+struct eigen_batch {
+  Eigen::MatrixXf W1, W2, W3, A1, A2, Y;
+  Eigen::VectorXf b1, b2, b3;
+  explicit eigen_batch(const Net& net, int batch) {
+    auto copy = [](Eigen::MatrixXf& w, Eigen::VectorXf& b, const auto& l) {
+      using L = std::remove_cvref_t<decltype(l)>;
+      w.resize(static_cast<int>(L::out_extent), static_cast<int>(L::in_extent));
+      b.resize(static_cast<int>(L::out_extent));
+      for (int o = 0; o < w.rows(); ++o) {
+        for (int i = 0; i < w.cols(); ++i) w(o, i) = l.weight(static_cast<std::size_t>(o), static_cast<std::size_t>(i));
+        b(o) = l.bias(static_cast<std::size_t>(o));
+      }
+    };
+    copy(W1, b1, net.template layer<0>());
+    copy(W2, b2, net.template layer<1>());
+    copy(W3, b3, net.template layer<2>());
+    A1.resize(W1.rows(), batch);
+    A2.resize(W2.rows(), batch);
+    Y.resize(W3.rows(), batch);
+  }
+  void forward(const Eigen::Map<const Eigen::MatrixXf>& X) {
+    A1.noalias() = W1 * X;
+    A1 = (A1.colwise() + b1).cwiseMax(0.0f);
+    A2.noalias() = W2 * A1;
+    A2 = (A2.colwise() + b2).cwiseMax(0.0f);
+    Y.noalias() = W3 * A2;
+    Y.colwise() += b3;
+    if constexpr (OutAct == act::softmax) {
+      for (int c = 0; c < Y.cols(); ++c) {
+        Y.col(c) = (Y.col(c).array() - Y.col(c).maxCoeff()).exp();
+        Y.col(c) /= Y.col(c).sum();
+      }
+    }
+  }
+};
+
+template <class Net>
+std::vector<float> batch_input(std::size_t batch) {
+  std::vector<float> x(batch * Net::input_size);
+  ctnn::rng g(5);
+  for (auto& v : x) v = static_cast<float>(g.uniform());
+  return x;
+}
+
+/// Throughput (samples/s) of Net::forward_batch on `batch` samples.
+template <class Net>
+void B_ctnn(benchmark::State& state) {
+  const Net& net = shared_net<Net>();
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  auto x = batch_input<Net>(batch);
+  std::vector<float> y(batch * Net::output_size);
+  for (auto _ : state) {
+    net.forward_batch(std::span<const float>(x), std::span<float>(y));
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+template <class Net, act OutAct>
+void B_eigen(benchmark::State& state) {
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  eigen_batch<Net, OutAct> e(shared_net<Net>(), static_cast<int>(batch));
+  auto x = batch_input<Net>(batch);
+  const Eigen::Map<const Eigen::MatrixXf> X(x.data(), static_cast<int>(Net::input_size), static_cast<int>(batch));
+  for (auto _ : state) {
+    e.forward(X);
+    benchmark::DoNotOptimize(e.Y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 // -------------------------------------------------------------------- T1
 constexpr int kBatch = 64;
 constexpr double kFlopPerSample = 2.0 * (784 * 256 + 256 * 128 + 128 * 10) +   // forward
@@ -335,6 +413,11 @@ CTNN_L(S2, eigen_s2);
 CTNN_L(S3, eigen_s3);
 CTNN_L(S4, eigen_s4);
 CTNN_L(S5, eigen_s5);
+#define CTNN_B(S, A)                                                                         \
+  BENCHMARK(B_ctnn<S>)->Name("B/" #S "/ctnn")->Arg(1)->Arg(8)->Arg(64)->Arg(256);              \
+  BENCHMARK(B_eigen<S, A>)->Name("B/" #S "/eigen")->Arg(1)->Arg(8)->Arg(64)->Arg(256)
+CTNN_B(S2, act::identity);
+CTNN_B(S5, act::softmax);
 BENCHMARK(T1_ctnn)->Name("T1/ctnn")->Unit(benchmark::kMillisecond);
 BENCHMARK(T1_eigen)->Name("T1/eigen")->Unit(benchmark::kMillisecond);
 
@@ -374,6 +457,16 @@ int main(int argc, char** argv) {
     if (!rep.ns.count(b + "ctnn")) continue;
     const double c = rep.ns[b + "ctnn"], nv = rep.ns[b + "naive"], e = rep.ns[b + "eigen"];
     std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, c, nv, e, nv / c, e / c);
+  }
+  std::printf("\nB: batched inference throughput, samples/s; ratio = ctnn / eigen (> 1: ctnn faster)\n");
+  std::printf("%-4s %6s %14s %14s %8s\n", "net", "batch", "ctnn", "eigen", "ratio");
+  for (const char* s : {"S2", "S5"}) {
+    for (int batch : {1, 8, 64, 256}) {
+      const std::string c = std::string("B/") + s + "/ctnn/" + std::to_string(batch);
+      const std::string e = std::string("B/") + s + "/eigen/" + std::to_string(batch);
+      if (!rep.items.count(c) || !rep.items.count(e)) continue;
+      std::printf("%-4s %6d %14.0f %14.0f %8.2f\n", s, batch, rep.items[c], rep.items[e], rep.items[c] / rep.items[e]);
+    }
   }
   if (rep.items.count("T1/ctnn") && rep.items.count("T1/eigen")) {
     const double c = rep.items["T1/ctnn"], e = rep.items["T1/eigen"];

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "ctnn/kernels/batch-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 
 namespace ctnn::detail {

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/batch-inl.hpp — batched inference: a tile of up to
+// kBatchTile samples goes through the whole network together, so every
+// weight loaded from cache serves up to 6 samples (the GEMM's row tile)
+// instead of one. Broadcast-layout layers run the training GEMM (X·W per
+// column panel, bias fused); narrow dot-layout layers run the single-sample
+// kernel per row (their weights are small). Re-included once per target.
+
+#if defined(CTNN_KERNELS_BATCH_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_BATCH_INL_HPP_
+#undef CTNN_KERNELS_BATCH_INL_HPP_
+#else
+#define CTNN_KERNELS_BATCH_INL_HPP_
+#endif
+
+#include <hwy/highway.h>
+
+#include <cstddef>
+#include <utility>
+
+#include "ctnn/config.hpp"
+#include "ctnn/kernels/dense-inl.hpp"
+#include "ctnn/kernels/gemm-inl.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+
+/// Samples per tile of ForwardBatch: 16 = 6 + 6 + 4 rows of the GEMM tile.
+inline constexpr std::size_t kBatchTile = 16;
+
+/// Z[r][0, Out_padded) = act(X[r]·W + b) for r < rows. X rows are `ldx`
+/// floats apart; Z rows are Out_padded apart and aligned.
+template <class Layer>
+HWY_INLINE void BatchLayer(const Layer& layer, std::size_t rows, const float* HWY_RESTRICT X, std::size_t ldx,
+                           float* HWY_RESTRICT Z) {
+  constexpr std::size_t In = Layer::in_extent, Outp = Layer::out_padded;
+  using Act = typename Layer::activation;
+  if (rows == 1) {
+    // One sample: the single-sample kernel keeps 8 FMA chains busy, the
+    // GEMM's 1-row tile only 2.
+    LayerForward(layer, X, Z);
+  } else if constexpr (Layer::weight_layout == layout::broadcast) {
+    for (std::size_t ob = 0; ob < Outp; ob += Layer::block_width) {
+      const std::size_t wb = Outp - ob < Layer::block_width ? Outp - ob : Layer::block_width;
+      Gemm(rows, In, wb, X, ldx, 1, layer.weight_data() + ob * In, wb, layer.bias_data() + ob, Z + ob, Outp, false);
+    }
+    // Padding columns hold act(0): finite, and never read as weights' inputs
+    // (the GEMM reads In columns; dot layers multiply them by zero weights).
+    if constexpr (Act::elementwise) {
+      ActivateInPlace<Act>(Z, rows * Outp);
+    } else {
+      for (std::size_t r = 0; r < rows; ++r) SoftmaxInPlace<Layer::out_extent, Outp>(Z + r * Outp);
+    }
+  } else {
+    for (std::size_t r = 0; r < rows; ++r) LayerForward(layer, X + r * ldx, Z + r * Outp);
+  }
+}
+
+template <class Net, std::size_t... I>
+constexpr std::size_t MaxOutPadded(std::index_sequence<I...>) {
+  std::size_t m = 0;
+  ((m = Net::template layer_type<I>::out_padded > m ? Net::template layer_type<I>::out_padded : m), ...);
+  return m;
+}
+
+template <class Net, std::size_t... I>
+HWY_INLINE const float* BatchLayers(const Net& net, std::size_t rows, const float* x0, std::size_t ld0,
+                                    float* HWY_RESTRICT a, float* HWY_RESTRICT b, std::index_sequence<I...>) {
+  const float* in = x0;
+  std::size_t ld = ld0;
+  // Layer I reads `in` and writes a (even I) or b (odd I).
+  ((BatchLayer(net.template layer<I>(), rows, in, ld, I % 2 == 0 ? a : b),
+    in = I % 2 == 0 ? a : b, ld = Net::template layer_type<I>::out_padded),
+   ...);
+  return in;
+}
+
+/// y[r·output_size + o] = net(x[r·input_size + ·])[o] for r < rows. x and y
+/// need no alignment. Stack use: 2·kBatchTile·(largest padded layer output)
+/// floats, + kBatchTile·input_padded when the first layer is dot-layout.
+template <class Net>
+HWY_NOINLINE void ForwardBatch(const Net& net, const float* HWY_RESTRICT x, std::size_t rows,
+                               float* HWY_RESTRICT y) {
+  using First = typename Net::template layer_type<0>;
+  constexpr std::size_t T = kBatchTile;
+  constexpr std::size_t W = MaxOutPadded<Net>(std::make_index_sequence<Net::layer_count>{});
+  constexpr std::size_t In = Net::input_size, Inp = Net::input_padded;
+  alignas(alignment) float a[T * W];
+  alignas(alignment) float b[T * W];
+  alignas(alignment) float xp[First::reads_input_padding ? T * Inp : 1];
+  for (std::size_t r0 = 0; r0 < rows; r0 += T) {
+    const std::size_t n = rows - r0 < T ? rows - r0 : T;
+    const float* x0 = x + r0 * In;
+    std::size_t ld0 = In;
+    if constexpr (First::reads_input_padding) {
+      for (std::size_t r = 0; r < n; ++r) {
+        for (std::size_t i = 0; i < In; ++i) xp[r * Inp + i] = x0[r * In + i];
+        for (std::size_t i = In; i < Inp; ++i) xp[r * Inp + i] = 0.0f;
+      }
+      x0 = xp;
+      ld0 = Inp;
+    }
+    const float* out = BatchLayers(net, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
+    constexpr std::size_t Out = Net::output_size, ldo = padded(Net::output_size);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t o = 0; o < Out; ++o) y[(r0 + r) * Out + o] = out[r * ldo + o];
+  }
+}
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

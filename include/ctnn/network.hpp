@@ -56,6 +56,25 @@ struct forward_output_check {
   static constexpr bool value = true;
 };
 
+/// Rows of a batch for forward_batch: x holds rows of In floats, y as many
+/// rows of Out floats. Static extents are checked at compile time, dynamic
+/// ones here (std::invalid_argument).
+template <std::size_t In, std::size_t Out, std::size_t M, std::size_t K>
+constexpr std::size_t batch_rows(std::size_t x_size, std::size_t y_size) {
+  if constexpr (M != std::dynamic_extent && K != std::dynamic_extent) {
+    static_assert(M % In == 0, "ctnn::network::forward_batch: the input span must hold whole rows of input_size floats");
+    static_assert(K % Out == 0,
+                  "ctnn::network::forward_batch: the output span must hold whole rows of output_size floats");
+    static_assert(M / In == K / Out,
+                  "ctnn::network::forward_batch: input and output spans must hold the same number of rows");
+  } else if (x_size % In != 0 || y_size % Out != 0 || x_size / In != y_size / Out) {
+    throw std::invalid_argument(
+        "ctnn::network::forward_batch: x must hold rows of input_size floats and y the same number of rows of "
+        "output_size floats");
+  }
+  return x_size / In;
+}
+
 template <class Input, class Seq, class... Specs>
 struct network_layers;
 template <std::size_t N, std::size_t... I, class... Specs>
@@ -160,20 +179,7 @@ class network : detail::network_base<Input, Specs...> {
   /// 2·16·(largest padded layer width) floats. Example: tools/bench (B rows).
   template <std::size_t M, std::size_t K, class Target = detail::static_target>
   constexpr void forward_batch(std::span<const float, M> x, std::span<float, K> y) const {
-    if constexpr (M != std::dynamic_extent && K != std::dynamic_extent) {
-      static_assert(M % input_size == 0,
-                    "ctnn::network::forward_batch: the input span must hold whole rows of input_size floats");
-      static_assert(K % output_size == 0,
-                    "ctnn::network::forward_batch: the output span must hold whole rows of output_size floats");
-      static_assert(M / input_size == K / output_size,
-                    "ctnn::network::forward_batch: input and output spans must hold the same number of rows");
-    } else if (x.size() % input_size != 0 || y.size() % output_size != 0 ||
-               x.size() / input_size != y.size() / output_size) {
-      throw std::invalid_argument(
-          "ctnn::network::forward_batch: x must hold rows of input_size floats and y the same number of rows of "
-          "output_size floats");
-    }
-    const std::size_t rows = x.size() / input_size;
+    const std::size_t rows = detail::batch_rows<input_size, output_size, M, K>(x.size(), y.size());
     if (std::is_constant_evaluated()) {
       for (std::size_t r = 0; r < rows; ++r) reference::forward(*this, x.data() + r * input_size, y.data() + r * output_size);
     } else {

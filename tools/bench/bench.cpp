@@ -14,6 +14,8 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -403,6 +405,28 @@ void T1_eigen(benchmark::State& state) {
                                                  benchmark::Counter::kIsRate);
 }
 
+/// Core clock estimate for bytes/cycle: a dependency chain of 1-cycle
+/// integer adds (8 per asm statement, so loop overhead overlaps) timed with
+/// the wall clock. Reads the frequency the core runs at now (turbo included).
+double estimate_ghz() {
+  constexpr long iters = 20'000'000;
+  std::uint64_t v = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long i = 0; i < iters; ++i) {
+#if defined(__x86_64__)
+    asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+                 "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+                 : "+r"(v));
+#else
+    v += 8;
+    benchmark::DoNotOptimize(v);
+#endif
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  benchmark::DoNotOptimize(v);
+  return 8.0 * iters / std::chrono::duration<double, std::nano>(t1 - t0).count();
+}
+
 // ------------------------------------------------------------ registration
 #define CTNN_L(S, E)                                        \
   BENCHMARK(L_ctnn<S>)->Name("L/" #S "/ctnn");              \
@@ -457,6 +481,18 @@ int main(int argc, char** argv) {
     if (!rep.ns.count(b + "ctnn")) continue;
     const double c = rep.ns[b + "ctnn"], nv = rep.ns[b + "naive"], e = rep.ns[b + "eigen"];
     std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, c, nv, e, nv / c, e / c);
+  }
+  // Bandwidth view of the large models: every call streams all parameters.
+  const double ghz = estimate_ghz();
+  std::printf("\nL, bandwidth: fp32 parameters streamed per call (core clock estimated at %.2f GHz)\n", ghz);
+  std::printf("%-4s %10s %12s %12s %12s\n", "net", "KB/call", "ctnn GB/s", "ctnn B/cyc", "eigen B/cyc");
+  const std::map<std::string, double> kb = {{"S4", S4::parameter_count * 4 / 1e3}, {"S5", S5::parameter_count * 4 / 1e3}};
+  for (const auto& [s, k] : kb) {
+    const std::string b = "L/" + s + "/";
+    if (!rep.ns.count(b + "ctnn") || !rep.ns.count(b + "eigen")) continue;
+    const double c = rep.ns[b + "ctnn"], e = rep.ns[b + "eigen"];
+    std::printf("%-4s %10.0f %12.1f %12.2f %12.2f\n", s.c_str(), k, k * 1e3 / c, k * 1e3 / (c * ghz),
+                k * 1e3 / (e * ghz));
   }
   std::printf("\nB: batched inference throughput, samples/s; ratio = ctnn / eigen (> 1: ctnn faster)\n");
   std::printf("%-4s %6s %14s %14s %8s\n", "net", "batch", "ctnn", "eigen", "ratio");

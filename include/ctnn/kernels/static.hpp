@@ -3,6 +3,7 @@
 // kernels once, for HWY_STATIC_TARGET, i.e. what the TU's -march allows.
 // For run-time dispatch over all targets see README "Dynamic dispatch".
 #pragma once
+#define CTNN_KERNELS_STATIC_HPP_  // ctnn/dynamic.hpp checks it
 // IWYU pragma: private, include "ctnn/ctnn.hpp"
 
 #include <hwy/highway.h>

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/dispatch-inl.hpp — the per-target entry points that
+// ctnn/dynamic.hpp puts in its dispatch tables (out-of-line, so each table
+// entry is one call). Re-included once per target by ctnn/dynamic.hpp's
+// hwy/foreach_target.h; include it from your own HWY_TARGET_INCLUDE file
+// only if you build the tables yourself (README "Dynamic dispatch").
+
+#if defined(CTNN_KERNELS_DISPATCH_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_DISPATCH_INL_HPP_
+#undef CTNN_KERNELS_DISPATCH_INL_HPP_
+#else
+#define CTNN_KERNELS_DISPATCH_INL_HPP_
+#endif
+
+#include <hwy/highway.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ctnn/kernels/batch-inl.hpp"
+#include "ctnn/kernels/network-inl.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+
+template <class Net>
+HWY_NOINLINE void ForwardEntry(const Net& net, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+  ForwardNet(net, x, y);
+}
+
+/// The Highway target this namespace was compiled for (HWY_AVX2, ...).
+HWY_NOINLINE inline std::int64_t DispatchTarget() { return HWY_TARGET; }
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/dynamic.hpp: the same networks run through every Highway target this
+// machine supports (dispatch forced with hwy::SetSupportedTargetsForTest),
+// single-sample and batched, against the scalar reference. The TU is built
+// without -march, so the baseline is low and every target is compiled.
+#include "ctnn/dynamic.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+/// A dot-layout first layer (reads input padding), several column blocks,
+/// every activation, hidden and output softmax, a 1-unit output, and S4.
+using NetA = ctnn::network<ctnn::input<5>, ctnn::dense<3, ctnn::sigmoid>, ctnn::dense<70, ctnn::relu>,
+                           ctnn::dense<17, ctnn::tanh>, ctnn::dense<4, ctnn::softmax>>;
+using NetB = ctnn::network<ctnn::input<33>, ctnn::dense<130, ctnn::leaky_relu<1, 10>>, ctnn::dense<16, ctnn::softmax>,
+                           ctnn::dense<1, ctnn::identity>>;
+using NetC = ctnn::network<ctnn::input<784>, ctnn::dense<128, ctnn::relu>, ctnn::dense<10, ctnn::softmax>>;
+
+struct worst_error {
+  double ratio = 0;  // max |got - ref| / allowed; NaN counts as infinite
+  std::size_t count = 0;
+  void add(double got, double ref) {
+    const double r = std::abs(got - ref) / (1e-5 * (1.0 + std::abs(ref)));
+    ratio = std::isnan(r) ? std::numeric_limits<double>::infinity() : std::max(ratio, r);
+    ++count;
+  }
+};
+
+/// dynamic::forward and dynamic::forward_batch (1, 2, 3, 5, 7, 16, 17, 33
+/// rows: every GEMM row tile and the 16-sample tile boundary) against
+/// reference::forward; allowed 1e-5·(1 + |ref|).
+template <class Net>
+void compare(worst_error& w, std::uint64_t seed) {
+  auto net = std::make_unique<Net>();
+  ctnn::initialize(*net, seed);
+  ctnn::rng g(seed + 7);
+  constexpr std::size_t In = Net::input_size, Out = Net::output_size;
+  for (const std::size_t rows : {1u, 2u, 3u, 5u, 7u, 16u, 17u, 33u}) {
+    std::vector<float> x(rows * In), y(rows * Out, std::numeric_limits<float>::quiet_NaN());
+    for (auto& v : x) v = static_cast<float>(g.uniform()) * 2.0f - 1.0f;
+    ctnn::dynamic::forward_batch(*net, std::span<const float>(x), std::span<float>(y));
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::array<float, In> xi{};
+      std::copy_n(x.begin() + static_cast<long>(r * In), In, xi.begin());
+      std::array<float, Out> ref{};
+      ctnn::reference::forward(*net, xi.data(), ref.data());
+      const auto one = ctnn::dynamic::forward(*net, xi);
+      for (std::size_t o = 0; o < Out; ++o) {
+        w.add(y[r * Out + o], ref[o]);
+        w.add(one[o], ref[o]);
+      }
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("dynamic: every supported target runs the same networks and matches the reference", "[dynamic]") {
+  const auto targets = hwy::SupportedAndGeneratedTargets();
+  std::string names;
+  for (auto t : targets) names += std::string(hwy::TargetName(t)) + " ";
+  INFO("targets: " << names);
+  REQUIRE(targets.size() >= 2);  // the baseline and at least one better target
+  for (const std::int64_t target : targets) {
+    hwy::SetSupportedTargetsForTest(target);
+    DYNAMIC_SECTION(hwy::TargetName(target)) {
+      CHECK(std::string(ctnn::dynamic::target_name()) == hwy::TargetName(target));  // dispatch really switched
+      worst_error w;
+      compare<NetA>(w, 1);
+      compare<NetB>(w, 2);
+      compare<NetC>(w, 3);
+      INFO("compared " << w.count << " outputs, worst error " << w.ratio << " of the allowance");
+      CHECK(w.count > 2000);
+      CHECK(w.ratio <= 1.0);
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
+TEST_CASE("dynamic: without a forced target, dispatch picks the best supported one", "[dynamic]") {
+  hwy::SetSupportedTargetsForTest(0);
+  const auto targets = hwy::SupportedAndGeneratedTargets();
+  REQUIRE(!targets.empty());
+  // SupportedAndGeneratedTargets lists the best target first.
+  CHECK(std::string(ctnn::dynamic::target_name()) == hwy::TargetName(targets.front()));
+}
+
+TEST_CASE("dynamic: forward_batch refuses mismatched spans", "[dynamic]") {
+  NetA net;
+  std::vector<float> x(2 * 5), y(3 * 4, -1.0f);
+  CHECK_THROWS_AS(ctnn::dynamic::forward_batch(net, std::span<const float>(x), std::span<float>(y)),
+                  std::invalid_argument);
+  for (float v : y) CHECK(v == -1.0f);
+}

@@ -147,6 +147,24 @@ TEST_CASE("alloc: forward_batch does not allocate (S2, S5)", "[alloc][batch]") {
   check_forward_batch_does_not_allocate<ctnn_test::S2>();
   check_forward_batch_does_not_allocate<ctnn_test::S5>();
 }
+TEST_CASE("alloc: bf16_network conversion and forward do not allocate (S5)", "[alloc][bf16]") {
+  static ctnn_test::S5 net;
+  static ctnn::bf16_network<ctnn_test::S5> q;
+  ctnn::initialize(net, 1);
+  std::array<float, 784> x{};
+  x[0] = 1.0f;
+  std::size_t seen = 0;
+  float sink = 0;
+  {
+    allocation_guard guard;
+    q.assign(net);
+    for (int i = 0; i < 5; ++i) sink += q.forward(x)[0];
+    seen = guard.count();
+  }
+  CHECK(sink > 0.0f);
+  CHECK(seen == 0);
+}
+
 TEST_CASE("alloc: forward does not allocate (S1)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S1>(); }
 TEST_CASE("alloc: forward does not allocate (S2)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S2>(); }
 TEST_CASE("alloc: forward does not allocate (S5)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S5>(); }

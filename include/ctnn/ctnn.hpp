@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ctnn/activations.hpp"  // IWYU pragma: export
+#include "ctnn/bf16.hpp"         // IWYU pragma: export
 #include "ctnn/config.hpp"       // IWYU pragma: export
 #include "ctnn/init.hpp"         // IWYU pragma: export
 #include "ctnn/layers/dense.hpp" // IWYU pragma: export

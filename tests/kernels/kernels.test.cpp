@@ -182,6 +182,52 @@ void CompareLayer(Compare& c, std::uint64_t seed) {
   for (std::size_t o = Layer::out_extent; o < Layer::out_padded; ++o) c.add(std::isfinite(y[o]) ? 0.0 : 1.0, 0.0);
 }
 
+/// The same comparison for the layer's bf16 twin (ctnn::bf16_layer): the
+/// kernels widen bf16 weights on load; the reference uses the same rounded
+/// weights, so the allowed error is the fp32 one.
+template <class Layer>
+void CompareBf16Layer(Compare& c, std::uint64_t seed) {
+  auto source = std::make_unique<Layer>();
+  randomize(*source, seed);
+  auto layer = std::make_unique<ctnn::bf16_layer<Layer>>();
+  layer->assign(*source);
+  ctnn::rng g(seed + 1);
+  alignas(64) float x[Layer::in_padded];
+  alignas(64) float y[Layer::out_padded];
+  float ref[Layer::out_extent];
+  for (std::size_t i = 0; i < Layer::in_padded; ++i) x[i] = i < Layer::in_extent ? uniform(g, -1.0f, 1.0f) : 0.0f;
+  std::fill(y, y + Layer::out_padded, std::numeric_limits<float>::quiet_NaN());
+  k::LayerForward(*layer, x, y);
+  ctnn::reference::layer_forward(*layer, x, ref);
+  for (std::size_t o = 0; o < Layer::out_extent; ++o) {
+    double mag = std::abs(layer->bias(o));
+    for (std::size_t i = 0; i < Layer::in_extent; ++i) mag += std::abs(static_cast<double>(layer->weight(o, i)) * x[i]);
+    c.add(std::abs(static_cast<double>(y[o]) - ref[o]), 2e-6 * mag + 4 * 1.2e-7 * std::abs(ref[o]));
+    // The bf16 weights are the fp32 ones rounded to 8 significant bits:
+    // within half an ulp, 2^-8 relative.
+    for (std::size_t i = 0; i < Layer::in_extent; ++i) {
+      const double w32 = source->weight(o, i), w16 = layer->weight(o, i);
+      c.add(std::abs(w16 - w32), std::ldexp(std::abs(w32), -8));
+    }
+  }
+  for (std::size_t o = Layer::out_extent; o < Layer::out_padded; ++o) c.add(std::isfinite(y[o]) ? 0.0 : 1.0, 0.0);
+}
+
+template <ctnn::layout L, std::size_t... I>
+void CompareBf16Sizes(Compare& c, std::index_sequence<I...>) {
+  (CompareBf16Layer<ctnn::dense_layer<kSizes[I], 17, ctnn::relu, L>>(c, 300 + I), ...);
+  (CompareBf16Layer<ctnn::dense_layer<33, kSizes[I], ctnn::sigmoid, L>>(c, 400 + I), ...);
+  CompareBf16Layer<ctnn::dense_layer<100, 131, ctnn::tanh, L>>(c, 500);
+  CompareBf16Layer<ctnn::dense_layer<31, 64, ctnn::identity, L>>(c, 501);
+  CompareBf16Layer<ctnn::dense_layer<31, 12, ctnn::softmax, L>>(c, 502);
+}
+Compare DenseBf16Compare() {
+  Compare c;
+  CompareBf16Sizes<ctnn::layout::broadcast>(c, std::make_index_sequence<kSizes.size()>{});
+  CompareBf16Sizes<ctnn::layout::dot>(c, std::make_index_sequence<kSizes.size()>{});
+  return c;
+}
+
 template <class Act, ctnn::layout L, std::size_t... I>
 void CompareSizes(Compare& c, std::index_sequence<I...>) {
   // Every size as the input extent (Out = 17) and as the output extent (In = 33).
@@ -386,6 +432,7 @@ HWY_EXPORT(SoftmaxCompare);
 HWY_EXPORT(DenseDotCompare);
 HWY_EXPORT(DenseBroadcastCompare);
 HWY_EXPORT(GemmCompare);
+HWY_EXPORT(DenseBf16Compare);
 HWY_EXPORT(ActivationBackwardCompare);
 HWY_EXPORT(ColumnSumsCompare);
 HWY_EXPORT(OptimizerCompare);
@@ -468,6 +515,15 @@ TEST_CASE("kernels: dense forward, broadcast layout, matches the reference", "[k
     CHECK(c.worst <= 1.0);
   });
 }
+TEST_CASE("kernels: dense forward with bf16 weights matches the reference (both layouts)", "[kernels][dense][bf16]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(DenseBf16Compare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 10000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+
 TEST_CASE("kernels: batched GEMM matches the reference (strides and init modes)", "[kernels][gemm]") {
   ForEachTarget([] {
     const Compare c = HWY_DYNAMIC_DISPATCH(GemmCompare)();

@@ -205,6 +205,17 @@ void L_ctnn(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(x);
 }
+/// The same network with bf16 weights (ctnn::bf16_network).
+template <class Net>
+void L_bf16(benchmark::State& state) {
+  static const ctnn::bf16_network<Net> net(shared_net<Net>());
+  auto x = start_input<Net>();
+  for (auto _ : state) {
+    const auto y = net.forward(x);
+    x[0] += y[0] * 1e-30f;
+  }
+  benchmark::DoNotOptimize(x);
+}
 template <class Net>
 void L_naive(benchmark::State& state) {
   static naive<Net> n(shared_net<Net>());
@@ -437,6 +448,8 @@ CTNN_L(S2, eigen_s2);
 CTNN_L(S3, eigen_s3);
 CTNN_L(S4, eigen_s4);
 CTNN_L(S5, eigen_s5);
+BENCHMARK(L_bf16<S4>)->Name("L/S4/ctnn_bf16");
+BENCHMARK(L_bf16<S5>)->Name("L/S5/ctnn_bf16");
 #define CTNN_B(S, A)                                                                         \
   BENCHMARK(B_ctnn<S>)->Name("B/" #S "/ctnn")->Arg(1)->Arg(8)->Arg(64)->Arg(256);              \
   BENCHMARK(B_eigen<S, A>)->Name("B/" #S "/eigen")->Arg(1)->Arg(8)->Arg(64)->Arg(256)
@@ -481,6 +494,14 @@ int main(int argc, char** argv) {
     if (!rep.ns.count(b + "ctnn")) continue;
     const double c = rep.ns[b + "ctnn"], nv = rep.ns[b + "naive"], e = rep.ns[b + "eigen"];
     std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, c, nv, e, nv / c, e / c);
+  }
+  std::printf("\nL, bf16 weights (ctnn::bf16_network), ns per forward; ratio = baseline / ctnn_bf16\n");
+  std::printf("%-4s %10s %10s %10s %12s %12s\n", "net", "bf16", "fp32", "eigen", "fp32/bf16", "eigen/bf16");
+  for (const char* s : {"S4", "S5"}) {
+    const std::string b = std::string("L/") + s + "/";
+    if (!rep.ns.count(b + "ctnn_bf16") || !rep.ns.count(b + "ctnn") || !rep.ns.count(b + "eigen")) continue;
+    const double q = rep.ns[b + "ctnn_bf16"], c = rep.ns[b + "ctnn"], e = rep.ns[b + "eigen"];
+    std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, q, c, e, c / q, e / q);
   }
   // Bandwidth view of the large models: every call streams all parameters.
   const double ghz = estimate_ghz();

@@ -20,13 +20,81 @@
 #include <hwy/highway.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
 #include "ctnn/kernels/activation-inl.hpp"
+#include "ctnn/layers/bf16_layer.hpp"
 #include "ctnn/layers/dense.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
+
+/// One vector of weights as float: fp32 storage loads directly, bf16
+/// storage (ctnn::bf16_network) loads half as many bytes and widens.
+template <class D>
+HWY_INLINE hn::Vec<D> LoadWeights(D d, const float* HWY_RESTRICT p) {
+  return hn::Load(d, p);
+}
+template <class D>
+HWY_INLINE hn::Vec<D> LoadWeights(D d, const std::uint16_t* HWY_RESTRICT p) {
+  const hn::Rebind<hwy::bfloat16_t, D> dh;
+  return hn::PromoteTo(d, hn::Load(dh, reinterpret_cast<const hwy::bfloat16_t*>(p)));
+}
+
+/// bf16 weights, broadcast layout, an even number NV of output vectors:
+/// one full-width load of 2N bf16 (as N u32 lanes) yields two float vectors
+/// with one shift and one AND — the even-indexed outputs (low halves) and the
+/// odd-indexed ones (high halves) — instead of two half loads, two widening
+/// shuffles and two shifts. The even/odd accumulators are interleaved back
+/// into output order once, at the end of the block.
+template <std::size_t In, std::size_t NV, class Act, class D>
+HWY_INLINE void BroadcastBlockBf16(D d, const std::uint16_t* HWY_RESTRICT w, const float* HWY_RESTRICT b,
+                                   const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+  static_assert(NV % 2 == 0);
+  using V = hn::Vec<D>;
+  const hn::RebindToUnsigned<D> du;
+  constexpr std::size_t N = hn::MaxLanes(D());
+  constexpr std::size_t NP = NV / 2;
+  V even[NP], odd[NP];
+  CTNN_UNROLL_ALL
+  for (std::size_t p = 0; p < NP; ++p) {
+    even[p] = hn::Zero(d);
+    odd[p] = hn::Zero(d);
+  }
+  const auto high_half = hn::Set(du, 0xFFFF0000u);
+  for (std::size_t i = 0; i < In; ++i) {
+    const V xi = hn::Set(d, x[i]);
+    const std::uint32_t* HWY_RESTRICT row = reinterpret_cast<const std::uint32_t*>(w + i * (NV * N));
+    CTNN_UNROLL_ALL
+    for (std::size_t p = 0; p < NP; ++p) {
+      const auto u = hn::Load(du, row + p * N);
+      even[p] = hn::MulAdd(xi, hn::BitCast(d, hn::ShiftLeft<16>(u)), even[p]);
+      odd[p] = hn::MulAdd(xi, hn::BitCast(d, hn::And(u, high_half)), odd[p]);
+    }
+  }
+  alignas(alignment) float tmp[2 * N];
+  CTNN_UNROLL_ALL
+  for (std::size_t p = 0; p < NP; ++p) {
+    hn::Store(even[p], d, tmp);
+    hn::Store(odd[p], d, tmp + N);
+    float* HWY_RESTRICT out = y + p * 2 * N;
+    for (std::size_t j = 0; j < N; ++j) {
+      out[2 * j] = tmp[j];
+      out[2 * j + 1] = tmp[N + j];
+    }
+    CTNN_UNROLL_ALL
+    for (std::size_t h = 0; h < 2; ++h) {
+      const V v = hn::Add(hn::Load(d, out + h * N), hn::Load(d, b + p * 2 * N + h * N));
+      if constexpr (Act::elementwise) {
+        hn::Store(Activate(d, v, Act{}), d, out + h * N);
+      } else {
+        hn::Store(v, d, out + h * N);
+      }
+    }
+  }
+}
 
 /// One column block of the broadcast layout: `NV` output vectors accumulate
 /// Σ_i x[i]·W[i][block] with x[i] broadcast. At least 8 independent FMA
@@ -34,9 +102,12 @@ namespace hn = hwy::HWY_NAMESPACE;
 /// vectors; narrower blocks split the sum over i into S interleaved partial
 /// sums (i mod S), added at the end — 16→16 runs 4 chains of 4 FMAs each
 /// instead of 2 chains of 16.
-template <std::size_t In, std::size_t NV, class Act, class D>
-HWY_INLINE void BroadcastBlock(D d, const float* HWY_RESTRICT w, const float* HWY_RESTRICT b,
+template <std::size_t In, std::size_t NV, class Act, class D, class WT>
+HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_RESTRICT b,
                                const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+  if constexpr (std::is_same_v<WT, std::uint16_t> && NV % 2 == 0 && NV >= 4) {
+    return BroadcastBlockBf16<In, NV, Act>(d, w, b, x, y);
+  }
   using V = hn::Vec<D>;
   constexpr std::size_t N = hn::MaxLanes(D());
   constexpr std::size_t want = NV >= 8 ? 1 : 8 / NV;
@@ -53,18 +124,18 @@ HWY_INLINE void BroadcastBlock(D d, const float* HWY_RESTRICT w, const float* HW
     CTNN_UNROLL_ALL
     for (std::size_t s = 0; s < S; ++s) {
       const V xi = hn::Set(d, x[i + s]);
-      const float* HWY_RESTRICT row = w + (i + s) * (NV * N);
+      const WT* HWY_RESTRICT row = w + (i + s) * (NV * N);
       CTNN_UNROLL_ALL
-      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = hn::MulAdd(xi, hn::Load(d, row + k * N), acc[s][k]);
+      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = hn::MulAdd(xi, LoadWeights(d, row + k * N), acc[s][k]);
     }
   }
   CTNN_UNROLL_ALL
   for (std::size_t s = 0; s < S; ++s) {  // In % S leftover rows
     if (i + s < In) {
       const V xi = hn::Set(d, x[i + s]);
-      const float* HWY_RESTRICT row = w + (i + s) * (NV * N);
+      const WT* HWY_RESTRICT row = w + (i + s) * (NV * N);
       CTNN_UNROLL_ALL
-      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = hn::MulAdd(xi, hn::Load(d, row + k * N), acc[s][k]);
+      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = hn::MulAdd(xi, LoadWeights(d, row + k * N), acc[s][k]);
     }
   }
   CTNN_UNROLL_ALL
@@ -92,7 +163,7 @@ HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, 
   constexpr std::size_t full_blocks = Layer::out_padded / BW;
   constexpr std::size_t tail = Layer::out_padded % BW;
   using Act = typename Layer::activation;
-  const float* HWY_RESTRICT w = layer.weight_data();
+  const auto* HWY_RESTRICT w = layer.weight_data();
   const float* HWY_RESTRICT b = layer.bias_data();
   for (std::size_t blk = 0; blk < full_blocks; ++blk) {
     BroadcastBlock<In, BW / N, Act>(d, w + blk * BW * In, b + blk * BW, x, y + blk * BW);
@@ -111,7 +182,7 @@ HWY_INLINE void DotRows(D d, const Layer& layer, std::size_t o, const float* HWY
   using V = hn::Vec<D>;
   constexpr std::size_t N = hn::MaxLanes(D());
   constexpr std::size_t K = Layer::in_padded;
-  const float* HWY_RESTRICT w = layer.weight_data() + o * K;
+  const auto* HWY_RESTRICT w = layer.weight_data() + o * K;
   V acc0[R], acc1[R];
   CTNN_UNROLL_ALL
   for (std::size_t r = 0; r < R; ++r) {
@@ -124,14 +195,14 @@ HWY_INLINE void DotRows(D d, const Layer& layer, std::size_t o, const float* HWY
     const V x1 = hn::Load(d, x + i + N);
     CTNN_UNROLL_ALL
     for (std::size_t r = 0; r < R; ++r) {
-      acc0[r] = hn::MulAdd(hn::Load(d, w + r * K + i), x0, acc0[r]);
-      acc1[r] = hn::MulAdd(hn::Load(d, w + r * K + i + N), x1, acc1[r]);
+      acc0[r] = hn::MulAdd(LoadWeights(d, w + r * K + i), x0, acc0[r]);
+      acc1[r] = hn::MulAdd(LoadWeights(d, w + r * K + i + N), x1, acc1[r]);
     }
   }
   if (i < K) {  // K is a multiple of 16, so at most one vector remains
     const V x0 = hn::Load(d, x + i);
     CTNN_UNROLL_ALL
-    for (std::size_t r = 0; r < R; ++r) acc0[r] = hn::MulAdd(hn::Load(d, w + r * K + i), x0, acc0[r]);
+    for (std::size_t r = 0; r < R; ++r) acc0[r] = hn::MulAdd(LoadWeights(d, w + r * K + i), x0, acc0[r]);
   }
   CTNN_UNROLL_ALL
   for (std::size_t r = 0; r < R; ++r) {
@@ -156,13 +227,15 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
   if constexpr (Act::elementwise) ActivateInPlace<Act>(y, Layer::out_padded);
 }
 
-/// Forward pass of one dense layer (see the contract at the top of the file).
-template <std::size_t In, std::size_t Out, class Act, layout L>
-HWY_INLINE void LayerForward(const dense_layer<In, Out, Act, L>& layer, const float* HWY_RESTRICT x,
-                             float* HWY_RESTRICT y) {
+/// Forward pass of one dense layer (see the contract at the top of the file):
+/// a dense_layer, or a bf16_layer with the same layout and bf16 weights.
+template <class Layer>
+HWY_INLINE void LayerForward(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   static_assert(hn::MaxLanes(hn::ScalableTag<float>()) <= pad_floats,
                 "ctnn: this Highway target's vectors are wider than ctnn::pad_floats");
-  if constexpr (L == layout::dot) {
+  using Act = typename Layer::activation;
+  constexpr std::size_t Out = Layer::out_extent;
+  if constexpr (Layer::weight_layout == layout::dot) {
     DenseDot(layer, x, y);
   } else {
     DenseBroadcast(layer, x, y);

@@ -14,10 +14,13 @@
 
 namespace ctnn::reference {
 
-/// y = act(W·x + b) for one dense layer. `x` holds In floats, `y` Out floats.
-/// Sums in double, rounds once to float, then applies the activation.
-template <std::size_t In, std::size_t Out, class Act, layout L>
-constexpr void layer_forward(const dense_layer<In, Out, Act, L>& layer, const float* x, float* y) {
+/// y = act(W·x + b) for one dense layer (dense_layer or bf16_layer). `x`
+/// holds In floats, `y` Out floats. Sums in double, rounds once to float,
+/// then applies the activation.
+template <class Layer>
+constexpr void layer_forward(const Layer& layer, const float* x, float* y) {
+  constexpr std::size_t In = Layer::in_extent, Out = Layer::out_extent;
+  using Act = typename Layer::activation;
   for (std::size_t o = 0; o < Out; ++o) {
     double s = layer.bias(o);
     for (std::size_t i = 0; i < In; ++i) s += static_cast<double>(layer.weight(o, i)) * x[i];

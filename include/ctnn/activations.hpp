@@ -110,14 +110,73 @@ template <class T> inline constexpr bool is_leaky_relu = false;
 template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_leaky_relu<leaky_relu<N, D>> = true;
 }  // namespace detail
 
-/// An activation tag: a name, an init scheme, and either an elementwise
-/// `apply(float)` or a whole-layer `apply(float*, size_t)`.
+/// An activation: the extension point for user-defined activations (see
+/// README "Extending ctnn" and examples/custom_activation.cpp). A type A
+/// provides
+///   static constexpr std::string_view name;      // for messages and exports
+///   static constexpr bool elementwise;           // f applies per value?
+///   static constexpr ctnn::init_scheme init;     // he or glorot
+/// and, if elementwise,
+///   static constexpr float apply(float z);                  // a = f(z)
+///   static constexpr float backward(float a, float da);     // dL/dz from a and dL/da
+/// or, for a whole-layer activation (like softmax),
+///   static constexpr void apply(float* z, std::size_t n);   // in place
+///   static constexpr void backward(const float* a, const float* da, float* dz, std::size_t n);
+/// The backward pass sees the output a = f(z), not z: f' must be
+/// expressible through f (true for every built-in activation).
+/// constexpr functions make the compile-time paths (constexpr forward and
+/// training) work; the run-time SIMD path applies them lane by lane unless A
+/// also provides Highway versions, found by ADL on the vector type:
+///   template <class D, class V> static V apply_simd(D d, V z);
+///   template <class D, class V> static V backward_simd(D d, V a, V da);
+/// (used for the TU's static target; other targets fall back to the scalar
+/// functions). The built-in activations satisfy the same concept.
 template <class A>
 concept Activation = requires {
   { A::name } -> std::convertible_to<std::string_view>;
   { A::elementwise } -> std::convertible_to<bool>;
   { A::init } -> std::convertible_to<init_scheme>;
-} && ((A::elementwise && requires(float x) { { A::apply(x) } -> std::same_as<float>; }) ||
-      (!A::elementwise && requires(float* p, std::size_t n) { A::apply(p, n); }));
+} && ((A::elementwise && requires(float x) {
+        { A::apply(x) } -> std::same_as<float>;
+        { A::backward(x, x) } -> std::same_as<float>;
+      }) ||
+      (!A::elementwise && requires(float* p, const float* c, std::size_t n) {
+        A::apply(p, n);
+        A::backward(c, c, p, n);
+      }));
+
+namespace detail {
+/// Checks an activation type piece by piece, so that a type missing one
+/// requirement of ctnn::Activation is refused with a message naming it.
+template <class A>
+struct activation_check {
+  static constexpr bool has_name = requires { { A::name } -> std::convertible_to<std::string_view>; };
+  static constexpr bool has_elementwise = requires { { A::elementwise } -> std::convertible_to<bool>; };
+  static constexpr bool has_init = requires { { A::init } -> std::convertible_to<init_scheme>; };
+  static_assert(has_name, "ctnn activation: the type needs `static constexpr std::string_view name`");
+  static_assert(has_elementwise, "ctnn activation: the type needs `static constexpr bool elementwise`");
+  static_assert(has_init, "ctnn activation: the type needs `static constexpr ctnn::init_scheme init` (he or glorot)");
+  static constexpr bool elementwise = [] {
+    if constexpr (has_elementwise) return static_cast<bool>(A::elementwise);
+    return true;
+  }();
+  static constexpr bool has_apply = elementwise ? requires(float x) { { A::apply(x) } -> std::same_as<float>; }
+                                                : requires(float* p, std::size_t n) { A::apply(p, n); };
+  static constexpr bool has_backward = elementwise
+                                           ? requires(float x) { { A::backward(x, x) } -> std::same_as<float>; }
+                                           : requires(float* p, const float* c, std::size_t n) { A::backward(c, c, p, n); };
+  static_assert(has_apply || !elementwise,
+                "ctnn activation: an elementwise activation needs `static constexpr float apply(float z)`");
+  static_assert(has_apply || elementwise,
+                "ctnn activation: a whole-layer activation needs `static constexpr void apply(float* z, std::size_t n)`");
+  static_assert(has_backward || !elementwise,
+                "ctnn activation: an elementwise activation needs `static constexpr float backward(float a, float da)` "
+                "(dL/dz from the output a = f(z) and dL/da)");
+  static_assert(has_backward || elementwise,
+                "ctnn activation: a whole-layer activation needs `static constexpr void backward(const float* a, "
+                "const float* da, float* dz, std::size_t n)`");
+  static constexpr bool value = has_name && has_elementwise && has_init && has_apply && has_backward;
+};
+}  // namespace detail
 
 }  // namespace ctnn

@@ -102,14 +102,57 @@ struct cross_entropy {
   }
 };
 
-/// A loss: per-sample value and gradient, a reduction scale, whether the
-/// gradient is w.r.t. the logits (fused with the output activation) and
-/// which output activations it accepts.
+namespace detail {
 template <class L>
-concept Loss = requires(const float* z, const float* a, const float* t, float* g) {
+concept loss_takes_targets = requires(const float* z, const float* a, const float* t, float* g, std::size_t n) {
+  { L::sample(z, a, n, t, g, 1.0) } -> std::convertible_to<double>;
+};
+template <class L>
+concept loss_takes_labels = requires(const float* z, const float* a, float* g, std::uint32_t label, std::size_t n) {
+  { L::sample(z, a, n, label, g, 1.0) } -> std::convertible_to<double>;
+};
+}  // namespace detail
+
+/// A loss: the extension point for user-defined losses (README "Extending
+/// ctnn", examples/custom_loss.cpp). A type L provides
+///   static constexpr bool fused;       // gradient w.r.t. the logits z (true)
+///                                      // or the output activations a (false)
+///   template <class Act> static constexpr bool accepts_output;  // output activations it fits
+///   static constexpr double scale(std::size_t batch, std::size_t outputs);  // reduction, e.g. 1/batch
+/// and at least one of
+///   // probability / regression targets t[0, n):
+///   static constexpr double sample(const float* z, const float* a, std::size_t n,
+///                                  const float* t, float* grad, double scale);
+///   // a class-index target:
+///   static constexpr double sample(const float* z, const float* a, std::size_t n,
+///                                  std::uint32_t label, float* grad, double scale);
+/// `sample` returns the sample's unscaled loss and writes its gradient
+/// already multiplied by `scale`. The trainer reports Σ sample · scale.
+template <class L>
+concept Loss = requires {
   { L::fused } -> std::convertible_to<bool>;
   { L::scale(std::size_t{1}, std::size_t{1}) } -> std::convertible_to<double>;
-  { L::sample(z, a, std::size_t{1}, t, g, 1.0) } -> std::convertible_to<double>;
+  { L::template accepts_output<identity> } -> std::convertible_to<bool>;
+} && (detail::loss_takes_targets<L> || detail::loss_takes_labels<L>);
+
+namespace detail {
+/// Checks a loss type piece by piece (a message per missing requirement).
+template <class L>
+struct loss_check {
+  static constexpr bool has_fused = requires { { L::fused } -> std::convertible_to<bool>; };
+  static constexpr bool has_scale = requires { { L::scale(std::size_t{1}, std::size_t{1}) } -> std::convertible_to<double>; };
+  static constexpr bool has_accepts = requires { { L::template accepts_output<identity> } -> std::convertible_to<bool>; };
+  static constexpr bool has_sample = loss_takes_targets<L> || loss_takes_labels<L>;
+  static_assert(has_fused, "ctnn loss: the type needs `static constexpr bool fused` (gradient w.r.t. logits or outputs)");
+  static_assert(has_scale, "ctnn loss: the type needs `static constexpr double scale(std::size_t batch, std::size_t outputs)`");
+  static_assert(has_accepts,
+                "ctnn loss: the type needs `template <class Act> static constexpr bool accepts_output` (which output "
+                "activations it fits)");
+  static_assert(has_sample,
+                "ctnn loss: the type needs `static constexpr double sample(const float* z, const float* a, std::size_t n, "
+                "const float* target, float* grad, double scale)` or the same with `std::uint32_t label`");
+  static constexpr bool value = has_fused && has_scale && has_accepts && has_sample;
 };
+}  // namespace detail
 
 }  // namespace ctnn

@@ -89,7 +89,7 @@ struct backend {
           Act::apply(p + r * Padded, Out);
           for (std::size_t c = Out; c < Padded; ++c) p[r * Padded + c] = 0.0f;
         } else {
-          HWY_STATIC_DISPATCH(SoftmaxInPlace)<Out, Padded>(p + r * Padded);
+          HWY_STATIC_DISPATCH(WholeLayerInPlace)<Act, Out, Padded>(p + r * Padded);
         }
       }
     }
@@ -107,8 +107,9 @@ struct backend {
 /// Targets are Batch·output_size floats, or, for cross_entropy, Batch class
 /// indices. No heap allocation, no large stack buffers.
 /// Example: tests/trainer.test.cpp, examples/xor.cpp
-template <class Net, Loss L, class Optimizer, std::size_t Batch, class Target = detail::static_target>
+template <class Net, class L, class Optimizer, std::size_t Batch, class Target = detail::static_target>
 class trainer {
+  static_assert(detail::loss_check<L>::value, "ctnn::trainer<Net, L, ...>: L must satisfy ctnn::Loss");
   static_assert(Batch >= 1, "ctnn::trainer: Batch must be at least 1");
   static constexpr std::size_t layer_count = Net::layer_count;
   template <std::size_t I>
@@ -197,9 +198,11 @@ class trainer {
  private:
   template <class Targets>
   static constexpr void check_targets() {
-    static_assert(std::is_same_v<Targets, target_batch> || std::is_same_v<L, cross_entropy>,
-                  "ctnn::trainer: class-label targets need the cross_entropy loss; pass "
+    static_assert(!std::is_same_v<Targets, label_batch> || detail::loss_takes_labels<L>,
+                  "ctnn::trainer: class-label targets need a loss with a class-label sample() (cross_entropy); pass "
                   "std::span<const float, Batch * output_size> targets");
+    static_assert(!std::is_same_v<Targets, target_batch> || detail::loss_takes_targets<L>,
+                  "ctnn::trainer: this loss takes class labels only; pass std::span<const std::uint32_t, Batch> targets");
   }
 
   template <class Targets>
@@ -291,10 +294,12 @@ class trainer {
       float* g = grad_z_.data() + b * out_padded;
       if constexpr (std::is_same_v<Targets, label_batch>) {
         if (y[b] >= Net::output_size) throw std::out_of_range("ctnn::trainer: class label >= output_size");
-        total += L::sample(logits_.data() + b * out_padded, a + b * out_padded, Net::output_size, y[b], g, scale);
+        if constexpr (detail::loss_takes_labels<L>)
+          total += L::sample(logits_.data() + b * out_padded, a + b * out_padded, Net::output_size, y[b], g, scale);
       } else {
-        total += L::sample(logits_.data() + b * out_padded, a + b * out_padded, Net::output_size,
-                           y.data() + b * Net::output_size, g, scale);
+        if constexpr (detail::loss_takes_targets<L>)
+          total += L::sample(logits_.data() + b * out_padded, a + b * out_padded, Net::output_size,
+                             y.data() + b * Net::output_size, g, scale);
       }
       for (std::size_t c = Net::output_size; c < out_padded; ++c) g[c] = 0.0f;
     }

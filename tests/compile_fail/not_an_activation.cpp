@@ -1,4 +1,4 @@
-// expect: Activation
+// expect: ctnn activation: the type needs `static constexpr std::string_view name`
 #include <ctnn/ctnn.hpp>
 struct not_an_activation {};
 #ifdef CTNN_CONTROL

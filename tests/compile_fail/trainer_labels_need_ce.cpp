@@ -1,4 +1,4 @@
-// expect: ctnn::trainer: class-label targets need the cross_entropy loss
+// expect: ctnn::trainer: class-label targets need a loss with a class-label sample()
 #include <ctnn/ctnn.hpp>
 using Net = ctnn::network<ctnn::input<2>, ctnn::dense<3, ctnn::identity>>;
 float f(Net& net, ctnn::trainer<Net, ctnn::mse, ctnn::sgd, 2>& tr) {

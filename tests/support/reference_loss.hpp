@@ -16,6 +16,15 @@
 
 namespace ctnn_test {
 
+/// Double-precision twins of user-defined activations and losses, for the
+/// finite-difference reference: specialise in the test that needs them.
+/// double_activation<A>::apply(double z); double_loss<L>::label(z, label)
+/// (a sample's unscaled loss from the logits).
+template <class Act>
+struct double_activation;
+template <class Loss>
+struct double_loss;
+
 template <class Act>
 void activate_double(std::vector<double>& z) {
   if constexpr (std::is_same_v<Act, ctnn::identity>) {
@@ -27,6 +36,8 @@ void activate_double(std::vector<double>& z) {
     for (auto& v : z) v = 1.0 / (1.0 + std::exp(-v));
   } else if constexpr (std::is_same_v<Act, ctnn::tanh>) {
     for (auto& v : z) v = std::tanh(v);
+  } else if constexpr (requires { double_activation<Act>::apply(0.0); }) {
+    for (auto& v : z) v = double_activation<Act>::apply(v);
   } else {
     static_assert(std::is_same_v<Act, ctnn::softmax>);
     const double m = *std::max_element(z.begin(), z.end());
@@ -78,6 +89,8 @@ double reference_loss(const std::vector<double>& p, const std::vector<double>& x
         const double v = z[o];
         total += (std::max(v, 0.0) - v * t[b * Out + o] + std::log1p(std::exp(-std::abs(v)))) / (batch * Out);
       }
+    } else if constexpr (requires { double_loss<Loss>::label(z, labels[0]); }) {
+      total += double_loss<Loss>::label(z, labels[b]) * Loss::scale(batch, Out);
     } else {
       const double m = *std::max_element(z.begin(), z.end());
       double s = 0;

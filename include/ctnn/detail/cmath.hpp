@@ -143,3 +143,15 @@ constexpr double exp_rt(double x) noexcept { return std::is_constant_evaluated()
 constexpr double log_rt(double x) noexcept { return std::is_constant_evaluated() ? detail::log(x) : std::log(x); }
 
 }  // namespace ctnn::detail
+
+/// constexpr math for extension types (user activations and losses that
+/// want the compile-time paths): double precision, ≤ 1e-15 relative.
+namespace ctnn::cmath {
+using detail::exp;
+using detail::expm1;
+using detail::log;
+using detail::powi;
+using detail::sigmoid;
+using detail::sqrt;
+using detail::tanh;
+}  // namespace ctnn::cmath

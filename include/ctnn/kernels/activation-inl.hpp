@@ -27,7 +27,9 @@
 #include <hwy/contrib/math/math-inl.h>
 
 #include <cstddef>
+#include <concepts>
 #include <limits>
+#include <type_traits>
 
 #include "ctnn/activations.hpp"
 #include "ctnn/config.hpp"
@@ -67,6 +69,20 @@ HWY_INLINE V Activate(D d, V v, sigmoid) {
 template <class D, class V>
 HWY_INLINE V Activate(D d, V v, tanh) {
   return hn::IfThenElse(hn::IsNaN(v), v, hn::Tanh(d, v));
+}
+
+/// A user-defined elementwise activation (see ctnn::Activation): its
+/// `apply_simd(d, v)` if it has one and this is the TU's static target,
+/// else its constexpr scalar `apply` lane by lane.
+template <class D, class V, class Act>
+HWY_INLINE V Activate(D d, V v, Act) {
+#if HWY_TARGET == HWY_STATIC_TARGET
+  if constexpr (requires { { Act::apply_simd(d, v) } -> std::same_as<V>; }) return Act::apply_simd(d, v);
+#endif
+  alignas(alignment) float lanes[hn::MaxLanes(D())];
+  hn::Store(v, d, lanes);
+  for (std::size_t i = 0; i < hn::Lanes(d); ++i) lanes[i] = Act::apply(lanes[i]);
+  return hn::Load(d, lanes);
 }
 
 /// Applies an elementwise activation in place to `n` floats, n a multiple of
@@ -110,6 +126,19 @@ HWY_INLINE void SoftmaxInPlace(float* HWY_RESTRICT p) {
   for (std::size_t i = used; i < Padded; i += N) hn::Store(hn::Zero(d), d, p + i);
   const V sum = hn::SumOfLanes(d, vsum);
   for (std::size_t i = 0; i < used; i += N) hn::Store(hn::Div(hn::Load(d, p + i), sum), d, p + i);
+}
+
+/// A whole-layer activation in place over the first Count of Padded floats:
+/// the SIMD softmax, or a user type's scalar `apply(p, Count)`. Padding
+/// lanes are set to 0 either way.
+template <class Act, std::size_t Count, std::size_t Padded>
+HWY_INLINE void WholeLayerInPlace(float* HWY_RESTRICT p) {
+  if constexpr (std::is_same_v<Act, softmax>) {
+    SoftmaxInPlace<Count, Padded>(p);
+  } else {
+    Act::apply(p, Count);
+    for (std::size_t i = Count; i < Padded; ++i) p[i] = 0.0f;
+  }
 }
 
 }  // namespace ctnn::HWY_NAMESPACE

@@ -49,7 +49,7 @@ HWY_INLINE void BatchLayer(const Layer& layer, std::size_t rows, const float* HW
     if constexpr (Act::elementwise) {
       ActivateInPlace<Act>(Z, rows * Outp);
     } else {
-      for (std::size_t r = 0; r < rows; ++r) SoftmaxInPlace<Layer::out_extent, Outp>(Z + r * Outp);
+      for (std::size_t r = 0; r < rows; ++r) WholeLayerInPlace<Act, Layer::out_extent, Outp>(Z + r * Outp);
     }
   } else {
     for (std::size_t r = 0; r < rows; ++r) LayerForward(layer, X + r * ldx, Z + r * Outp);

@@ -240,7 +240,7 @@ HWY_INLINE void LayerForward(const Layer& layer, const float* HWY_RESTRICT x, fl
   } else {
     DenseBroadcast(layer, x, y);
   }
-  if constexpr (!Act::elementwise) SoftmaxInPlace<Out, padded(Out)>(y);
+  if constexpr (!Act::elementwise) WholeLayerInPlace<Act, Out, padded(Out)>(y);
 }
 
 }  // namespace ctnn::HWY_NAMESPACE

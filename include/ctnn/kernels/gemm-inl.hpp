@@ -21,6 +21,7 @@
 
 #include <hwy/highway.h>
 
+#include <concepts>
 #include <cstddef>
 
 #include "ctnn/activations.hpp"
@@ -123,6 +124,21 @@ HWY_INLINE V Derivative(D d, V a, V da, sigmoid) {
 template <class D, class V>
 HWY_INLINE V Derivative(D d, V a, V da, tanh) {
   return hn::Mul(da, hn::NegMulAdd(a, a, hn::Set(d, 1.0f)));
+}
+
+/// A user-defined elementwise activation: its `backward_simd(d, a, da)` on
+/// the TU's static target if it has one, else its scalar `backward` per lane.
+template <class D, class V, class Act>
+HWY_INLINE V Derivative(D d, V a, V da, Act) {
+#if HWY_TARGET == HWY_STATIC_TARGET
+  if constexpr (requires { { Act::backward_simd(d, a, da) } -> std::same_as<V>; }) return Act::backward_simd(d, a, da);
+#endif
+  alignas(alignment) float la[hn::MaxLanes(D())];
+  alignas(alignment) float lda[hn::MaxLanes(D())];
+  hn::Store(a, d, la);
+  hn::Store(da, d, lda);
+  for (std::size_t i = 0; i < hn::Lanes(d); ++i) la[i] = Act::backward(la[i], lda[i]);
+  return hn::Load(d, la);
 }
 
 /// dz[i] = da[i]·f'(a[i]) for n floats (n a multiple of pad_floats, aligned).

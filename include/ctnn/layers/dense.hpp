@@ -120,8 +120,9 @@ struct dense_check {
 /// for use in `ctnn::network<ctnn::input<N>, ctnn::dense<...>, ...>`.
 /// `L` picks the weight layout; the default lets ctnn choose per layer.
 /// Example: examples/quickstart.cpp
-template <std::size_t Units, Activation Act = identity, layout L = layout::automatic>
+template <std::size_t Units, class Act = identity, layout L = layout::automatic>
 struct dense {
+  static_assert(detail::activation_check<Act>::value, "ctnn::dense<Units, Act>: Act must satisfy ctnn::Activation");
   static constexpr std::size_t units = Units;
   static constexpr std::size_t out_extent(std::size_t /*in*/) noexcept { return Units; }
   template <std::size_t LayerIndex, std::size_t In>

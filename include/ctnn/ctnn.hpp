@@ -16,3 +16,4 @@
 #include "ctnn/version.hpp"      // IWYU pragma: export
 #include "ctnn/io/export_header.hpp" // IWYU pragma: export
 #include "ctnn/io/model_file.hpp"  // IWYU pragma: export
+#include "ctnn/search.hpp"          // IWYU pragma: export

@@ -157,6 +157,26 @@ Compare SoftmaxCompareAll(std::index_sequence<I...>) {
 }
 Compare SoftmaxCompare() { return SoftmaxCompareAll(std::make_index_sequence<kSizes.size()>{}); }
 
+/// Number of lanes where an activation of NaN is not NaN (must be 0), over
+/// every lane position of a vector, for every elementwise activation.
+template <class Act>
+std::size_t NanLost(float* buf, std::size_t n) {
+  std::size_t lost = 0;
+  for (std::size_t at = 0; at < n; ++at) {
+    for (std::size_t i = 0; i < n; ++i) buf[i] = static_cast<float>(i) - 7.5f;
+    buf[at] = std::numeric_limits<float>::quiet_NaN();
+    k::ActivateInPlace<Act>(buf, n);
+    lost += !std::isnan(buf[at]);
+    for (std::size_t i = 0; i < n; ++i) lost += i != at && std::isnan(buf[i]);  // and no NaN elsewhere
+  }
+  return lost;
+}
+std::size_t NanPropagation() {
+  alignas(64) float buf[32];
+  return NanLost<ctnn::relu>(buf, 32) + NanLost<ctnn::leaky_relu<1, 10>>(buf, 32) + NanLost<ctnn::sigmoid>(buf, 32) +
+         NanLost<ctnn::tanh>(buf, 32) + NanLost<ctnn::identity>(buf, 32);
+}
+
 // ---------------------------------------------------------------------- dense
 
 /// Compares LayerForward with reference::layer_forward for one layer type.
@@ -432,6 +452,7 @@ HWY_EXPORT(SoftmaxCompare);
 HWY_EXPORT(DenseDotCompare);
 HWY_EXPORT(DenseBroadcastCompare);
 HWY_EXPORT(GemmCompare);
+HWY_EXPORT(NanPropagation);
 HWY_EXPORT(DenseBf16Compare);
 HWY_EXPORT(ActivationBackwardCompare);
 HWY_EXPORT(ColumnSumsCompare);
@@ -477,6 +498,10 @@ TEST_CASE("kernels: tanh within 4 ulp of the oracle", "[kernels][activation]") {
     CHECK(HWY_DYNAMIC_DISPATCH(TanhMaxUlp)(&n) <= 4);
     CHECK(n > 20000);
   });
+}
+
+TEST_CASE("kernels: every elementwise activation keeps NaN as NaN, in every lane", "[kernels][activation][nan]") {
+  ForEachTarget([] { CHECK(HWY_DYNAMIC_DISPATCH(NanPropagation)() == 0); });
 }
 
 TEST_CASE("kernels: identity, relu and leaky_relu are exact", "[kernels][activation]") {

@@ -62,20 +62,36 @@ HWY_INLINE V Activate(D d, V v, leaky_relu<Num, Den>) {
   return hn::IfThenElse(hn::Gt(v, hn::Zero(d)), v, scaled);
 }
 
+/// Highway's Exp and Tanh with NaN lanes passed through untouched: their
+/// float→int step is undefined behaviour for NaN on the emulated targets
+/// (UBSan reports it; infinities saturate and are fine), so NaN lanes are
+/// computed as 0 and the NaN is put back.
+template <class D, class V>
+HWY_INLINE V ExpKeepNaN(D d, V x) {
+  const auto nan = hn::IsNaN(x);
+  return hn::IfThenElse(nan, x, hn::Exp(d, hn::IfThenZeroElse(nan, x)));
+}
+template <class D, class V>
+HWY_INLINE V TanhKeepNaN(D d, V x) {
+  const auto nan = hn::IsNaN(x);
+  return hn::IfThenElse(nan, x, hn::Tanh(d, hn::IfThenZeroElse(nan, x)));
+}
+
 template <class D, class V>
 HWY_INLINE V Activate(D d, V v, sigmoid) {
   // e = exp(-|x|) in (0, 1]: s = 1/(1+e) is sigmoid(|x|); sigmoid(x) = e·s
   // for x < 0. No overflow for any input.
   const V one = hn::Set(d, 1.0f);
-  const V e = hn::Exp(d, hn::Neg(hn::Abs(v)));
+  const auto nan = hn::IsNaN(v);
+  const V e = hn::Exp(d, hn::Neg(hn::Abs(hn::IfThenZeroElse(nan, v))));
   const V s = hn::Div(one, hn::Add(one, e));
   const V r = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), hn::Mul(e, s), s);
-  return hn::IfThenElse(hn::IsNaN(v), v, r);
+  return hn::IfThenElse(nan, v, r);
 }
 
 template <class D, class V>
 HWY_INLINE V Activate(D d, V v, tanh) {
-  return hn::IfThenElse(hn::IsNaN(v), v, hn::Tanh(d, v));
+  return TanhKeepNaN(d, v);
 }
 
 /// A user-defined elementwise activation (see ctnn::Activation): its
@@ -120,12 +136,14 @@ HWY_INLINE void SoftmaxInPlace(float* HWY_RESTRICT p) {
 
   V vsum = hn::Zero(d);
   for (std::size_t i = 0; i < full; i += N) {
-    const V e = hn::Exp(d, hn::Sub(hn::Load(d, p + i), m));
+    const V e = ExpKeepNaN(d, hn::Sub(hn::Load(d, p + i), m));
     hn::Store(e, d, p + i);
     vsum = hn::Add(vsum, e);
   }
   if constexpr (rest != 0) {
-    const V e = hn::IfThenElseZero(hn::FirstN(d, rest), hn::Exp(d, hn::Sub(hn::Load(d, p + full), m)));
+    // Padding lanes may hold anything: exp(0) there, then masked to 0.
+    const auto valid = hn::FirstN(d, rest);
+    const V e = hn::IfThenElseZero(valid, ExpKeepNaN(d, hn::IfThenElseZero(valid, hn::Sub(hn::Load(d, p + full), m))));
     hn::Store(e, d, p + full);
     vsum = hn::Add(vsum, e);
   }

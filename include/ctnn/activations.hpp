@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // ctnn/activations.hpp — the activation tags: identity, relu, leaky_relu,
-// sigmoid, tanh, softmax. Each is an empty type carrying its constexpr scalar
+// sigmoid, tanh, elu, silu, gelu, gelu_tanh, softmax. Each is an empty type carrying its constexpr scalar
 // definition (the reference and compile-time path), its initialisation scheme
 // and its name; the SIMD versions live in kernels/activation-inl.hpp.
 #pragma once
@@ -80,6 +80,82 @@ struct tanh {
   static constexpr float backward(float a, float da) noexcept { return da * (1.0f - a * a); }
 };
 
+/// ELU: f(x) = x for x > 0, α·(e^x − 1) otherwise, α = Num/Den (default 1,
+/// PyTorch's nn.ELU()). A ratio because clang 16 has no floating-point
+/// template parameters.
+template <std::intmax_t Num = 1, std::intmax_t Den = 1>
+struct elu {
+  static_assert(Den > 0 && Num > 0, "ctnn::elu<Num, Den>: alpha = Num/Den must be positive");
+  static constexpr float alpha = static_cast<float>(static_cast<double>(Num) / static_cast<double>(Den));
+  static constexpr std::intmax_t numerator = Num;
+  static constexpr std::intmax_t denominator = Den;
+  static constexpr std::string_view name = "elu";
+  static constexpr bool elementwise = true;
+  static constexpr init_scheme init = init_scheme::he;
+  static constexpr float apply(float x) noexcept {
+    return x > 0.0f ? x : static_cast<float>(static_cast<double>(alpha) * detail::expm1(x));
+  }
+  /// f'(z) = 1 for z > 0, else α·e^z = a + α (a > 0 iff z > 0).
+  static constexpr float backward(float a, float da) noexcept { return a > 0.0f ? da : da * (a + alpha); }
+};
+
+/// SiLU (swish): f(x) = x·sigmoid(x), PyTorch's nn.SiLU().
+struct silu {
+  static constexpr std::string_view name = "silu";
+  static constexpr bool elementwise = true;
+  static constexpr init_scheme init = init_scheme::he;
+  /// f' is not a function of f: backward() receives z, not a.
+  static constexpr bool backward_from_input = true;
+  static constexpr float apply(float x) noexcept { return static_cast<float>(x * detail::sigmoid(x)); }
+  /// f'(z) = s·(1 + z·(1 − s)), s = sigmoid(z).
+  static constexpr float backward(float z, float da) noexcept {
+    const double s = detail::sigmoid(z);
+    return static_cast<float>(da * (s * (1.0 + z * (1.0 - s))));
+  }
+};
+
+/// GELU, exact form: f(x) = x·Φ(x) = ½·x·erfc(−x/√2), PyTorch's nn.GELU()
+/// (approximate='none'). For the tanh approximation use gelu_tanh.
+struct gelu {
+  static constexpr std::string_view name = "gelu";
+  static constexpr bool elementwise = true;
+  static constexpr init_scheme init = init_scheme::he;
+  static constexpr bool backward_from_input = true;
+  static constexpr float apply(float x) noexcept {
+    return static_cast<float>(0.5 * x * detail::erfc(-0.70710678118654752440 * x));
+  }
+  /// f'(z) = Φ(z) + z·φ(z), φ(z) = e^(−z²/2)/√(2π).
+  static constexpr float backward(float z, float da) noexcept {
+    const double zd = z;
+    const double cdf = 0.5 * detail::erfc(-0.70710678118654752440 * zd);
+    const double pdf = 0.39894228040143267794 * detail::exp(-0.5 * zd * zd);
+    return static_cast<float>(da * (cdf + zd * pdf));
+  }
+};
+
+/// GELU, tanh approximation: f(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))),
+/// PyTorch's nn.GELU(approximate='tanh').
+struct gelu_tanh {
+  static constexpr std::string_view name = "gelu_tanh";
+  static constexpr bool elementwise = true;
+  static constexpr init_scheme init = init_scheme::he;
+  static constexpr bool backward_from_input = true;
+  static constexpr double k = 0.79788456080286535588;  // √(2/π)
+  static constexpr double c = 0.044715;
+  /// Computed as x·sigmoid(2u), u = √(2/π)·(x + 0.044715·x³): the same
+  /// function (½(1 + tanh u) = sigmoid(2u)) without cancellation for x → −∞.
+  static constexpr float apply(float x) noexcept {
+    const double xd = x;
+    return static_cast<float>(xd * detail::sigmoid(2.0 * k * xd * (1.0 + c * xd * xd)));
+  }
+  /// f'(z) = s + 2·z·s·(1 − s)·√(2/π)·(1 + 3·0.044715·z²), s = sigmoid(2u).
+  static constexpr float backward(float z, float da) noexcept {
+    const double zd = z;
+    const double s = detail::sigmoid(2.0 * k * zd * (1.0 + c * zd * zd));
+    return static_cast<float>(da * (s + 2.0 * zd * s * (1.0 - s) * k * (1.0 + 3.0 * c * zd * zd)));
+  }
+};
+
 /// softmax over the whole layer: y_i = e^(x_i - max) / Σ_j e^(x_j - max).
 /// Exact and overflow-safe; needs at least two units.
 struct softmax {
@@ -108,6 +184,15 @@ struct softmax {
 namespace detail {
 template <class T> inline constexpr bool is_leaky_relu = false;
 template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_leaky_relu<leaky_relu<N, D>> = true;
+template <class T> inline constexpr bool is_elu = false;
+template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_elu<elu<N, D>> = true;
+/// Whether Act::backward takes the layer's input z instead of its output a.
+template <class Act>
+inline constexpr bool backward_from_input = [] {
+  if constexpr (requires { { Act::backward_from_input } -> std::convertible_to<bool>; })
+    return static_cast<bool>(Act::backward_from_input);
+  return false;
+}();
 }  // namespace detail
 
 /// An activation: the extension point for user-defined activations (see
@@ -119,11 +204,14 @@ template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_leaky_relu<
 /// and, if elementwise,
 ///   static constexpr float apply(float z);                  // a = f(z)
 ///   static constexpr float backward(float a, float da);     // dL/dz from a and dL/da
+///   static constexpr bool backward_from_input = true;       // optional: backward
+///                                                           // gets z, not a
 /// or, for a whole-layer activation (like softmax),
 ///   static constexpr void apply(float* z, std::size_t n);   // in place
 ///   static constexpr void backward(const float* a, const float* da, float* dz, std::size_t n);
-/// The backward pass sees the output a = f(z), not z: f' must be
-/// expressible through f (true for every built-in activation).
+/// The backward pass sees the output a = f(z) — or, if the type sets
+/// `backward_from_input` (silu, gelu, gelu_tanh: f' is not a function of f),
+/// the input z, which the trainer then keeps for that layer.
 /// constexpr functions make the compile-time paths (constexpr forward and
 /// training) work; the run-time SIMD path applies them lane by lane unless A
 /// also provides Highway versions, found by ADL on the vector type:

@@ -119,6 +119,12 @@ class trainer {
                 "ctnn::trainer: the loss does not fit the output activation (cross_entropy needs a softmax "
                 "output layer, binary_cross_entropy a sigmoid one)");
   using backend = detail::backend<Target>;
+  template <std::size_t... I>
+  static constexpr bool no_input_backward(std::index_sequence<I...>) {
+    return (!detail::backward_from_input<typename layer_t<I>::activation> && ...);
+  }
+  static_assert(no_input_backward(std::make_index_sequence<layer_count>{}),
+                "ctnn::trainer: silu/gelu/gelu_tanh layers are not trainable yet (their backward needs z)");
 
   struct geometry {
     std::array<std::size_t, layer_count + 1> act_width{};   // padded width of activation slot I

@@ -56,3 +56,15 @@ TEST_CASE("cmath: expm1, log, sqrt, tanh, sigmoid accuracy", "[cmath]") {
   CHECK(cm::tanh(25.0) == 1.0);
   CHECK(cm::tanh(-25.0) == -1.0);
 }
+
+static_assert(cm::erfc(0.0) == 1.0);
+static_assert(cm::erfc(30.0) == 0.0 && cm::erfc(-30.0) == 2.0);
+
+TEST_CASE("cmath: erfc within 1e-13 relative, across the series/continued-fraction switch", "[cmath]") {
+  double worst = 0;
+  for (double x = -6; x < 26; x += 0.00731) worst = std::max(worst, rel(cm::erfc(x), std::erfc(x)));
+  for (double x : {1.499999, 1.5, 1.500001, 1e-300, -1e-300, 0.5, 27.0})
+    worst = std::max(worst, rel(cm::erfc(x), std::erfc(x)));
+  CHECK(worst < 1e-13);
+  CHECK(std::isnan(cm::erfc(std::numeric_limits<double>::quiet_NaN())));
+}

@@ -103,6 +103,35 @@ std::int64_t LeakyMaxUlp(std::size_t* n) {
 }
 std::int64_t IdentityMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::identity>(ActivationInputs(-1e3f, 1e3f), n); }
 
+/// Max relative error of ActivateInPlace<Act> (|simd − oracle| over
+/// max(|oracle|, floor)) at every size: the non-exact activations built on an
+/// erfc fit or a difference of near-equal terms (gelu, gelu_tanh).
+template <class Act>
+double ActivationMaxRel(const std::vector<float>& values, double floor) {
+  double worst = 0;
+  alignas(64) float buf[ctnn::padded(784)];
+  for (std::size_t n : kSizes) {
+    for (std::size_t start = 0; start < values.size(); start += n) {
+      const std::size_t m = std::min(n, values.size() - start);
+      const std::size_t padded = ctnn::padded(m);
+      std::fill(buf, buf + padded, 0.0f);
+      std::copy(values.begin() + static_cast<std::ptrdiff_t>(start),
+                values.begin() + static_cast<std::ptrdiff_t>(start + m), buf);
+      k::ActivateInPlace<Act>(buf, padded);
+      for (std::size_t i = 0; i < m; ++i) {
+        const double ref = Act::apply(values[start + i]);
+        const double e = std::abs(buf[i] - ref) / std::max(std::abs(ref), floor);
+        worst = std::isnan(e) ? 1e30 : std::max(worst, e);
+      }
+    }
+  }
+  return worst;
+}
+std::int64_t EluMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::elu<>>(ActivationInputs(-100.0f, 100.0f), n); }
+std::int64_t SiluMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::silu>(ActivationInputs(-80.0f, 100.0f), n); }
+double GeluMaxRel() { return ActivationMaxRel<ctnn::gelu>(ActivationInputs(-13.0f, 100.0f), 1e-36); }
+double GeluTanhMaxRel() { return ActivationMaxRel<ctnn::gelu_tanh>(ActivationInputs(-13.0f, 100.0f), 1e-12); }
+
 /// sigmoid far in the negative tail (subnormal results): absolute error.
 double SigmoidTailMaxAbs() {
   alignas(64) float buf[16];
@@ -174,7 +203,8 @@ std::size_t NanLost(float* buf, std::size_t n) {
 std::size_t NanPropagation() {
   alignas(64) float buf[32];
   return NanLost<ctnn::relu>(buf, 32) + NanLost<ctnn::leaky_relu<1, 10>>(buf, 32) + NanLost<ctnn::sigmoid>(buf, 32) +
-         NanLost<ctnn::tanh>(buf, 32) + NanLost<ctnn::identity>(buf, 32);
+         NanLost<ctnn::tanh>(buf, 32) + NanLost<ctnn::identity>(buf, 32) + NanLost<ctnn::elu<>>(buf, 32) +
+         NanLost<ctnn::silu>(buf, 32) + NanLost<ctnn::gelu>(buf, 32) + NanLost<ctnn::gelu_tanh>(buf, 32);
 }
 
 // ---------------------------------------------------------------------- dense
@@ -346,12 +376,17 @@ void BackwardCompareOne(Compare& c, ctnn::rng& g) {
          dz = hwy::AllocateAligned<float>(padded);
     std::vector<float> ref(padded);
     for (std::size_t i = 0; i < padded; ++i) {
-      a[i] = Act::apply(uniform(g, -4.0f, 4.0f));
+      // a = f(z), or z itself for activations whose backward takes z.
+      const float z = uniform(g, -6.0f, 6.0f);
+      a[i] = ctnn::detail::backward_from_input<Act> ? z : Act::apply(z);
       da[i] = uniform(g, -2.0f, 2.0f);
     }
     k::ActivationBackward<Act>(a.get(), da.get(), dz.get(), padded);
     ctnn::reference::activation_backward<Act>(a.get(), da.get(), ref.data(), padded);
-    for (std::size_t i = 0; i < padded; ++i) c.add(std::abs(dz[i] - ref[i]), 2 * 1.2e-7 * std::abs(da[i]) + 1e-30);
+    // f' from z goes through sigmoid/erfc in float (1 − s cancels as s → 1):
+    // 4e-6 of |da|; else 2 ulp.
+    const double tol = ctnn::detail::backward_from_input<Act> ? 4e-6 : 2 * 1.2e-7;
+    for (std::size_t i = 0; i < padded; ++i) c.add(std::abs(dz[i] - ref[i]), tol * std::abs(da[i]) + 1e-30);
   }
 }
 Compare ActivationBackwardCompare() {
@@ -362,6 +397,11 @@ Compare ActivationBackwardCompare() {
   BackwardCompareOne<ctnn::leaky_relu<1, 10>>(c, g);
   BackwardCompareOne<ctnn::sigmoid>(c, g);
   BackwardCompareOne<ctnn::tanh>(c, g);
+  BackwardCompareOne<ctnn::elu<>>(c, g);
+  BackwardCompareOne<ctnn::elu<1, 2>>(c, g);
+  BackwardCompareOne<ctnn::silu>(c, g);
+  BackwardCompareOne<ctnn::gelu>(c, g);
+  BackwardCompareOne<ctnn::gelu_tanh>(c, g);
   return c;
 }
 
@@ -448,6 +488,10 @@ HWY_EXPORT(ReluMaxUlp);
 HWY_EXPORT(LeakyMaxUlp);
 HWY_EXPORT(IdentityMaxUlp);
 HWY_EXPORT(SigmoidTailMaxAbs);
+HWY_EXPORT(EluMaxUlp);
+HWY_EXPORT(SiluMaxUlp);
+HWY_EXPORT(GeluMaxRel);
+HWY_EXPORT(GeluTanhMaxRel);
 HWY_EXPORT(SoftmaxCompare);
 HWY_EXPORT(DenseDotCompare);
 HWY_EXPORT(DenseBroadcastCompare);
@@ -497,6 +541,17 @@ TEST_CASE("kernels: tanh within 4 ulp of the oracle", "[kernels][activation]") {
     std::size_t n = 0;
     CHECK(HWY_DYNAMIC_DISPATCH(TanhMaxUlp)(&n) <= 4);
     CHECK(n > 20000);
+  });
+}
+
+TEST_CASE("kernels: elu and silu within 4 ulp, gelu and gelu_tanh within 5e-6 relative", "[kernels][activation]") {
+  ForEachTarget([] {
+    std::size_t n = 0;
+    CHECK(HWY_DYNAMIC_DISPATCH(EluMaxUlp)(&n) <= 4);
+    CHECK(HWY_DYNAMIC_DISPATCH(SiluMaxUlp)(&n) <= 4);
+    CHECK(n > 40000);
+    CHECK(HWY_DYNAMIC_DISPATCH(GeluMaxRel)() <= 5e-6);
+    CHECK(HWY_DYNAMIC_DISPATCH(GeluTanhMaxRel)() <= 5e-6);
   });
 }
 

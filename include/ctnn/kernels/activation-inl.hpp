@@ -9,6 +9,13 @@
 //   sigmoid  ≤ 3 ulp, any finite input (e = exp(-|x|) never overflows;
 //            Highway's Exp is 1 ulp, then one add, one divide, one multiply)
 //   tanh     ≤ 4 ulp (Highway's Tanh: Expm1-based, documented 4 ulp)
+//   elu      ≤ 4 ulp (Highway's Expm1)
+//   silu     ≤ 4 ulp (x · the sigmoid above)
+//   gelu     ≤ 2e-6 relative for results above 1e-36 (erfc from a
+//            Chebyshev fit with fractional error < 1.2e-7, times Highway's Exp)
+//   gelu_tanh ≤ 2e-6 relative for results above 1e-20 (x > −7.5; computed
+//            as x·sigmoid(2u), no cancellation; further out the float
+//            rounding of u, |u|·2^-24, dominates — as in PyTorch's own float)
 //   softmax  each output within 4 ulp of the oracle; the max is taken over the
 //            valid lanes only and padding lanes never enter the sum; padding
 //            lanes are written as 0.
@@ -92,6 +99,71 @@ HWY_INLINE V Activate(D d, V v, sigmoid) {
 template <class D, class V>
 HWY_INLINE V Activate(D d, V v, tanh) {
   return TanhKeepNaN(d, v);
+}
+
+template <class D, class V, std::intmax_t Num, std::intmax_t Den>
+HWY_INLINE V Activate(D d, V v, elu<Num, Den>) {
+  // Expm1 sees min(v, 0) clamped to -100 (e^-100 − 1 = −1 in float) and no NaN.
+  const auto nan = hn::IsNaN(v);
+  const V neg = hn::Max(hn::Min(hn::IfThenZeroElse(nan, v), hn::Zero(d)), hn::Set(d, -100.0f));
+  const V r = hn::Mul(hn::Set(d, elu<Num, Den>::alpha), hn::Expm1(d, neg));
+  return hn::IfThenElse(hn::Gt(v, hn::Zero(d)), v, hn::IfThenElse(nan, v, r));
+}
+
+template <class D, class V>
+HWY_INLINE V Activate(D d, V v, silu) {
+  return hn::Mul(v, Activate(d, v, sigmoid{}));
+}
+
+/// Φ(x) = ½·erfc(−x/√2) for x without NaN. erfc(a), a = |x|/√2, is
+/// t·e^(−a² + P(t)), t = 1/(1 + a/2), with the 10-term Chebyshev fit P of
+/// Numerical Recipes' erfcc (fractional error < 1.2e-7 for every a); Φ(x) is
+/// erfc/2 for x < 0 and 1 − erfc/2 otherwise. e^(−a²) is taken as
+/// e^(−hi/2)·e^(−lo/2) with x² = hi + lo split exactly by an FMA: rounding
+/// x/√2 or −a² + P to float would cost |a²|·2^-23 relative (1e-5 at x = −11).
+/// |x| is clamped to 14 (erfc(9.9) ≈ 0 in float).
+template <class D, class V>
+HWY_INLINE V NormalCdf(D d, V x) {
+  const V ax = hn::Min(hn::Abs(x), hn::Set(d, 14.0f));
+  const V a = hn::Mul(ax, hn::Set(d, 0.70710678118654752f));
+  const V t = hn::Div(hn::Set(d, 1.0f), hn::MulAdd(a, hn::Set(d, 0.5f), hn::Set(d, 1.0f)));
+  V p = hn::Set(d, 0.17087277f);
+  p = hn::MulAdd(p, t, hn::Set(d, -0.82215223f));
+  p = hn::MulAdd(p, t, hn::Set(d, 1.48851587f));
+  p = hn::MulAdd(p, t, hn::Set(d, -1.13520398f));
+  p = hn::MulAdd(p, t, hn::Set(d, 0.27886807f));
+  p = hn::MulAdd(p, t, hn::Set(d, -0.18628806f));
+  p = hn::MulAdd(p, t, hn::Set(d, 0.09678418f));
+  p = hn::MulAdd(p, t, hn::Set(d, 0.37409196f));
+  p = hn::MulAdd(p, t, hn::Set(d, 1.00002368f));
+  p = hn::MulAdd(p, t, hn::Set(d, -1.26551223f));
+  const V half = hn::Set(d, 0.5f);
+  const V hi = hn::Mul(ax, ax);
+  const V lo = hn::MulSub(ax, ax, hi);
+  const V e = hn::Mul(hn::Mul(t, hn::Exp(d, hn::Mul(hn::Neg(half), hi))), hn::Exp(d, hn::NegMulAdd(half, lo, p)));
+  const V half_e = hn::Mul(half, e);  // ½·erfc(|x|/√2) = Φ(−|x|)
+  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), half_e, hn::Sub(hn::Set(d, 1.0f), half_e));
+}
+
+template <class D, class V>
+HWY_INLINE V Activate(D d, V v, gelu) {
+  const auto nan = hn::IsNaN(v);
+  return hn::IfThenElse(nan, v, hn::Mul(v, NormalCdf(d, hn::IfThenZeroElse(nan, v))));
+}
+
+/// √(2/π)·(x + 0.044715·x³) for gelu_tanh.
+template <class D, class V>
+HWY_INLINE V GeluTanhArg(D d, V x) {
+  const V x2 = hn::Mul(x, x);
+  return hn::Mul(hn::Mul(hn::Set(d, static_cast<float>(gelu_tanh::k)), x),
+                 hn::MulAdd(hn::Set(d, static_cast<float>(gelu_tanh::c)), x2, hn::Set(d, 1.0f)));
+}
+
+/// gelu_tanh as x·sigmoid(2u): ½(1 + tanh(u)) = sigmoid(2u), without the
+/// cancellation of 1 + tanh(u) for x → −∞.
+template <class D, class V>
+HWY_INLINE V Activate(D d, V v, gelu_tanh) {
+  return hn::Mul(v, Activate(d, hn::Add(GeluTanhArg(d, v), GeluTanhArg(d, v)), sigmoid{}));
 }
 
 /// A user-defined elementwise activation (see ctnn::Activation): its

@@ -25,6 +25,7 @@
 #include <cstddef>
 
 #include "ctnn/activations.hpp"
+#include "ctnn/kernels/activation-inl.hpp"
 #include "ctnn/config.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -103,7 +104,8 @@ HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const
 }
 
 // ------------------------------------------------------ activation backward
-// dz = da ⊙ f'(z), with f'(z) written in terms of the output a = f(z).
+// dz = da ⊙ f'(z), with f'(z) written in terms of the output a = f(z), or
+// of z itself for activations with backward_from_input.
 
 template <class D, class V>
 HWY_INLINE V Derivative(D, V /*a*/, V da, identity) {
@@ -124,6 +126,37 @@ HWY_INLINE V Derivative(D d, V a, V da, sigmoid) {
 template <class D, class V>
 HWY_INLINE V Derivative(D d, V a, V da, tanh) {
   return hn::Mul(da, hn::NegMulAdd(a, a, hn::Set(d, 1.0f)));
+}
+
+template <class D, class V, std::intmax_t Num, std::intmax_t Den>
+HWY_INLINE V Derivative(D d, V a, V da, elu<Num, Den>) {
+  return hn::IfThenElse(hn::Gt(a, hn::Zero(d)), da, hn::Mul(da, hn::Add(a, hn::Set(d, elu<Num, Den>::alpha))));
+}
+// silu, gelu and gelu_tanh: the first argument is the input z
+// (backward_from_input).
+template <class D, class V>
+HWY_INLINE V Derivative(D d, V z, V da, silu) {
+  const V s = Activate(d, z, sigmoid{});
+  const V one = hn::Set(d, 1.0f);
+  return hn::Mul(da, hn::Mul(s, hn::MulAdd(z, hn::Sub(one, s), one)));
+}
+template <class D, class V>
+HWY_INLINE V Derivative(D d, V z, V da, gelu) {
+  const auto nan = hn::IsNaN(z);
+  const V zc = hn::Min(hn::Abs(hn::IfThenZeroElse(nan, z)), hn::Set(d, 20.0f));
+  const V pdf = hn::Mul(hn::Set(d, 0.39894228040143268f), hn::Exp(d, hn::Mul(hn::Set(d, -0.5f), hn::Mul(zc, zc))));
+  const V r = hn::Mul(da, hn::MulAdd(z, pdf, NormalCdf(d, hn::IfThenZeroElse(nan, z))));
+  return hn::IfThenElse(nan, z, r);
+}
+template <class D, class V>
+HWY_INLINE V Derivative(D d, V z, V da, gelu_tanh) {
+  const V u = GeluTanhArg(d, z);
+  const V s = Activate(d, hn::Add(u, u), sigmoid{});
+  const V one = hn::Set(d, 1.0f);
+  const V du = hn::Mul(hn::Set(d, static_cast<float>(2.0 * gelu_tanh::k)),
+                       hn::MulAdd(hn::Set(d, static_cast<float>(3.0 * gelu_tanh::c)), hn::Mul(z, z), one));
+  // s + z·2s(1 − s)·√(2/π)·(1 + 3c·z²)
+  return hn::Mul(da, hn::MulAdd(hn::Mul(z, du), hn::Mul(s, hn::Sub(one, s)), s));
 }
 
 /// A user-defined elementwise activation: its `backward_simd(d, a, da)` on

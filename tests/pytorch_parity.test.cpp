@@ -19,20 +19,6 @@ using ctnn::input;
 using ctnn::network;
 
 namespace {
-/// max |a - b| / max(|b|, floor·‖b‖∞): relative error with a floor, so
-/// near-zero entries are judged against the vector's scale.
-double rel_error(const std::vector<float>& a, const std::vector<double>& b, double floor = 1e-2) {
-  REQUIRE(a.size() == b.size());
-  double norm = 0;
-  for (double v : b) norm = std::max(norm, std::abs(v));
-  double worst = 0;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    const double e = std::abs(a[k] - b[k]) / std::max(std::abs(b[k]), floor * norm);
-    worst = std::isnan(e) ? 1e30 : std::max(worst, e);
-  }
-  return worst;
-}
-
 template <class Net, class Loss, std::size_t B, class Opt>
 std::vector<float> steps3(const fixture& f, const Opt& opt) {
   auto net = std::make_unique<Net>();

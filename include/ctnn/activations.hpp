@@ -188,11 +188,16 @@ template <class T> inline constexpr bool is_elu = false;
 template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_elu<elu<N, D>> = true;
 /// Whether Act::backward takes the layer's input z instead of its output a.
 template <class Act>
-inline constexpr bool backward_from_input = [] {
-  if constexpr (requires { { Act::backward_from_input } -> std::convertible_to<bool>; })
-    return static_cast<bool>(Act::backward_from_input);
-  return false;
-}();
+struct backward_from_input_of {
+  static constexpr bool value = false;
+};
+template <class Act>
+  requires requires { { Act::backward_from_input } -> std::convertible_to<bool>; }
+struct backward_from_input_of<Act> {
+  static constexpr bool value = Act::backward_from_input;
+};
+template <class Act>
+inline constexpr bool backward_from_input = backward_from_input_of<Act>::value;
 }  // namespace detail
 
 /// An activation: the extension point for user-defined activations (see

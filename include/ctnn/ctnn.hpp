@@ -6,7 +6,10 @@
 #include "ctnn/bf16.hpp"         // IWYU pragma: export
 #include "ctnn/config.hpp"       // IWYU pragma: export
 #include "ctnn/init.hpp"         // IWYU pragma: export
+#include "ctnn/layers/batch_norm.hpp" // IWYU pragma: export
 #include "ctnn/layers/dense.hpp" // IWYU pragma: export
+#include "ctnn/layers/dropout.hpp"  // IWYU pragma: export
+#include "ctnn/layers/residual.hpp" // IWYU pragma: export
 #include "ctnn/network.hpp"      // IWYU pragma: export
 #include "ctnn/parameters.hpp"   // IWYU pragma: export
 #include "ctnn/losses.hpp"       // IWYU pragma: export

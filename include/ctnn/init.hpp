@@ -9,6 +9,7 @@
 
 #include "ctnn/activations.hpp"
 #include "ctnn/detail/cmath.hpp"
+#include "ctnn/layers/layer.hpp"
 #include "ctnn/parameters.hpp"
 #include "ctnn/random.hpp"
 
@@ -29,19 +30,35 @@ constexpr double init_stddev() noexcept {
   }
 }
 
-/// Initialises every layer of `net` from `seed`, in interchange order: weights
-/// ~ N(0, init_stddev²) (never all zero), biases 0. Never allocates.
-template <class Net>
-constexpr void initialize(Net& net, std::uint64_t seed) noexcept {
-  rng gen(seed);
-  for_each_layer(net, [&]<class Layer>(Layer& layer) {
+namespace detail {
+/// One layer: a residual block initialises its body in order; a layer with
+/// its own initialize(rng&) (batch_norm) uses it; dense layers draw their
+/// weights ~ N(0, init_stddev²) in interchange order, biases 0; layers
+/// without parameters (dropout) are left alone.
+template <class Layer>
+constexpr void initialize_layer(Layer& layer, rng& gen) noexcept {
+  if constexpr (requires { layer.for_each_layer([](auto&) {}); }) {
+    layer.for_each_layer([&](auto& inner) { initialize_layer(inner, gen); });
+  } else if constexpr (requires { layer.initialize(gen); }) {
+    layer.initialize(gen);
+  } else if constexpr (is_dense_like<Layer>) {
     const double sd = init_stddev<Layer>();
     std::size_t k = 0;
     layer.for_each_parameter([&](float& p) {
       p = k < Layer::fan_in * Layer::fan_out ? static_cast<float>(sd * gen.normal()) : 0.0f;
       ++k;
     });
-  });
+  }
+}
+}  // namespace detail
+
+/// Initialises every layer of `net` from `seed`, in order: dense weights
+/// ~ N(0, init_stddev²) (never all zero), biases 0; batch_norm γ = 1, β = 0,
+/// running mean 0, variance 1; residual blocks layer by layer. Never allocates.
+template <class Net>
+constexpr void initialize(Net& net, std::uint64_t seed) noexcept {
+  rng gen(seed);
+  for_each_layer(net, [&]<class Layer>(Layer& layer) { detail::initialize_layer(layer, gen); });
 }
 
 }  // namespace ctnn

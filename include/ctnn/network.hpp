@@ -18,6 +18,7 @@
 #include "ctnn/config.hpp"
 #include "ctnn/kernels/reference.hpp"
 #include "ctnn/kernels/static.hpp"
+#include "ctnn/layers/layer.hpp"
 
 namespace ctnn {
 
@@ -122,6 +123,10 @@ class network : detail::network_base<Input, Specs...> {
   static constexpr std::size_t count_parameters(std::index_sequence<I...>) {
     return (std::size_t{0} + ... + layer_type<I>::parameter_count);
   }
+  template <std::size_t... I>
+  static constexpr std::size_t count_buffers(std::index_sequence<I...>) {
+    return (std::size_t{0} + ... + detail::buffer_count<layer_type<I>>);
+  }
   static constexpr std::size_t max_of_extents() {
     std::size_t m = 0;
     for (std::size_t e : build::extents) m = e > m ? e : m;
@@ -131,6 +136,9 @@ class network : detail::network_base<Input, Specs...> {
  public:
   /// Number of trainable parameters (the interchange vector's length).
   static constexpr std::size_t parameter_count = count_parameters(std::index_sequence_for<Specs...>{});
+  /// Number of non-trainable state values saved with the model (batch_norm
+  /// running statistics; see get_buffers).
+  static constexpr std::size_t buffer_count = count_buffers(std::index_sequence_for<Specs...>{});
   /// Largest extent of the input and every layer output.
   static constexpr std::size_t max_extent = max_of_extents();
   static constexpr std::size_t max_padded = padded(max_extent);

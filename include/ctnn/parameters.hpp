@@ -39,4 +39,26 @@ constexpr void set_parameters(Net& net, std::span<const float, Net::parameter_co
   for_each_layer(net, [&](auto& layer) { layer.for_each_parameter([&](float& p) { p = in[k++]; }); });
 }
 
+namespace detail {
+template <class Layer, class F>
+constexpr void for_each_buffer(Layer& layer, F&& f) {
+  if constexpr (requires { layer.for_each_buffer(f); }) layer.for_each_buffer(f);
+}
+}  // namespace detail
+
+/// Copies the non-trainable state of `net` (batch_norm running mean and
+/// variance; Net::buffer_count floats, in layer order) into `out`.
+template <class Net>
+constexpr void get_buffers(const Net& net, std::span<float, Net::buffer_count> out) {
+  std::size_t k = 0;
+  for_each_layer(net, [&](const auto& layer) { detail::for_each_buffer(layer, [&](const float& p) { out[k++] = p; }); });
+}
+
+/// Sets the non-trainable state of `net` from `in` (see get_buffers).
+template <class Net>
+constexpr void set_buffers(Net& net, std::span<const float, Net::buffer_count> in) {
+  std::size_t k = 0;
+  for_each_layer(net, [&](auto& layer) { detail::for_each_buffer(layer, [&](float& p) { p = in[k++]; }); });
+}
+
 }  // namespace ctnn

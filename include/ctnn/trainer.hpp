@@ -20,10 +20,11 @@
 #include <utility>
 
 #include "ctnn/config.hpp"
-#include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/detail/train_chain.hpp"
+#include "ctnn/kernels/backend.hpp"
 #include "ctnn/kernels/optimizer-inl.hpp"
-#include "ctnn/kernels/reference.hpp"
 #include "ctnn/kernels/static.hpp"
+#include "ctnn/layers/layer.hpp"
 #include "ctnn/losses.hpp"
 #include "ctnn/optimizers.hpp"
 
@@ -37,66 +38,6 @@ class divergence_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-namespace detail {
-/// Each kernel behind one constexpr function: the scalar reference in a
-/// constant expression, the static target's Highway kernel otherwise. The
-/// Target tag keeps TUs with different -march flags ODR-distinct.
-template <class Target>
-struct backend {
-  static constexpr void gemm(std::size_t R, std::size_t K, std::size_t W, const float* A, std::size_t a_rs,
-                             std::size_t a_ks, const float* M, std::size_t ldm, const float* bias, float* C,
-                             std::size_t ldc, bool accumulate) {
-    if (std::is_constant_evaluated()) {
-      reference::gemm(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
-    } else {
-      HWY_STATIC_DISPATCH(Gemm)(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
-    }
-  }
-  template <class Act>
-  static constexpr void activation_backward(const float* a, const float* da, float* dz, std::size_t n) {
-    if (std::is_constant_evaluated()) {
-      reference::activation_backward<Act>(a, da, dz, n);
-    } else {
-      HWY_STATIC_DISPATCH(ActivationBackward<Act>)(a, da, dz, n);
-    }
-  }
-  static constexpr bool all_finite(const float* p, std::size_t n) {
-    if (std::is_constant_evaluated()) return reference::all_finite(p, n);
-    return HWY_STATIC_DISPATCH(AllFinite)(p, n);
-  }
-  static constexpr void column_sums(std::size_t R, std::size_t W, const float* X, std::size_t ld, float* out) {
-    if (std::is_constant_evaluated()) {
-      reference::column_sums(R, W, X, ld, out);
-    } else {
-      HWY_STATIC_DISPATCH(ColumnSums)(R, W, X, ld, out);
-    }
-  }
-  /// Activation of `rows` rows of width Out (stride Padded), in place;
-  /// padding lanes are set to 0.
-  template <class Act, std::size_t Out, std::size_t Padded>
-  static constexpr void activate_rows(float* p, std::size_t rows) {
-    if constexpr (Act::elementwise) {
-      if (std::is_constant_evaluated()) {
-        for (std::size_t i = 0; i < rows * Padded; ++i) p[i] = Act::apply(p[i]);
-      } else {
-        HWY_STATIC_DISPATCH(ActivateInPlace<Act>)(p, rows * Padded);
-      }
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = Out; c < Padded; ++c) p[r * Padded + c] = 0.0f;
-    } else {
-      for (std::size_t r = 0; r < rows; ++r) {
-        if (std::is_constant_evaluated()) {
-          Act::apply(p + r * Padded, Out);
-          for (std::size_t c = Out; c < Padded; ++c) p[r * Padded + c] = 0.0f;
-        } else {
-          HWY_STATIC_DISPATCH(WholeLayerInPlace)<Act, Out, Padded>(p + r * Padded);
-        }
-      }
-    }
-  }
-};
-
-}  // namespace detail
 
 /// Minibatch trainer: forward, loss, backward (chain rule through every
 /// layer) and an optimizer update, for `Batch` samples at a time.
@@ -115,46 +56,13 @@ class trainer {
   template <std::size_t I>
   using layer_t = typename Net::template layer_type<I>;
   using last_layer = layer_t<layer_count - 1>;
-  static_assert(L::template accepts_output<typename last_layer::activation>,
+  static_assert(L::template accepts_output<detail::output_activation<last_layer>>,
                 "ctnn::trainer: the loss does not fit the output activation (cross_entropy needs a softmax "
                 "output layer, binary_cross_entropy a sigmoid one)");
   using backend = detail::backend<Target>;
-  template <std::size_t... I>
-  static constexpr bool no_input_backward(std::index_sequence<I...>) {
-    return (!detail::backward_from_input<typename layer_t<I>::activation> && ...);
-  }
-  static_assert(no_input_backward(std::make_index_sequence<layer_count>{}),
-                "ctnn::trainer: silu/gelu/gelu_tanh layers are not trainable yet (their backward needs z)");
-
-  struct geometry {
-    std::array<std::size_t, layer_count + 1> act_width{};   // padded width of activation slot I
-    std::array<std::size_t, layer_count + 2> act_offset{};  // slot I starts here (slot 0 = input)
-    std::array<std::size_t, layer_count + 1> param_offset{};
-    std::size_t scratch = 16;
-  };
-  template <std::size_t... I>
-  static constexpr geometry make_geometry(std::index_sequence<I...>) {
-    geometry g;
-    const std::array<std::size_t, layer_count + 1> widths{padded(Net::input_size), layer_t<I>::out_padded...};
-    const std::array<std::size_t, layer_count> storage{(layer_t<I>::weight_storage + layer_t<I>::out_padded)...};
-    // Scratch: a transposed copy of W — [In][Out_pad] for the forward pass of
-    // dot layers, [Out][In_pad] for the input gradient of broadcast layers.
-    const std::array<std::size_t, layer_count> scratch{
-        (layer_t<I>::weight_layout == layout::dot ? layer_t<I>::in_extent * layer_t<I>::out_padded
-                                                  : (I == 0 ? 0 : layer_t<I>::out_extent * layer_t<I>::in_padded))...};
-    for (std::size_t i = 0; i <= layer_count; ++i) {
-      g.act_width[i] = widths[i];
-      g.act_offset[i + 1] = g.act_offset[i] + Batch * widths[i];
-    }
-    for (std::size_t i = 0; i < layer_count; ++i) {
-      g.param_offset[i + 1] = g.param_offset[i] + storage[i];
-      g.scratch = scratch[i] > g.scratch ? scratch[i] : g.scratch;
-    }
-    return g;
-  }
-  static constexpr geometry geo = make_geometry(std::make_index_sequence<layer_count>{});
-  static constexpr std::size_t act_total = geo.act_offset[layer_count + 1];
-  static constexpr std::size_t storage_total = geo.param_offset[layer_count];
+  using chain = detail::train_chain<Net, Batch>;
+  static constexpr std::size_t storage_total = chain::storage;
+  static constexpr std::size_t in_padded = padded(Net::input_size);
   static constexpr std::size_t out_padded = last_layer::out_padded;
 
  public:
@@ -224,6 +132,7 @@ class trainer {
     clip_gradients();
     if (!guard_updates_) {
       update(net, std::make_index_sequence<layer_count>{});
+      chain_.commit(net);
       ++state_.steps;
       return l;
     }
@@ -238,6 +147,7 @@ class trainer {
       throw divergence_error("ctnn::trainer::step: the update at step " + std::to_string(state_.steps) +
                              " made a parameter infinite; the parameters were restored (lower the learning rate)");
     }
+    chain_.commit(net);
     ++state_.steps;
     return l;
   }
@@ -246,26 +156,32 @@ class trainer {
   /// internal storage order.
   template <std::size_t... I>
   constexpr void copy_parameters(Net& net, float* buf, bool save, std::index_sequence<I...>) {
-    (copy_layer<I>(net.template layer<I>(), buf + geo.param_offset[I], save), ...);
-  }
-  template <std::size_t I>
-  static constexpr void copy_layer(layer_t<I>& layer, float* buf, bool save) {
-    using Lt = layer_t<I>;
-    float* w = layer.weight_data();
-    float* b = layer.bias_data();
-    if (save) {
-      std::copy(w, w + Lt::weight_storage, buf);
-      std::copy(b, b + Lt::out_padded, buf + Lt::weight_storage);
-    } else {
-      std::copy(buf, buf + Lt::weight_storage, w);
-      std::copy(buf + Lt::weight_storage, buf + Lt::weight_storage + Lt::out_padded, b);
-    }
+    (for_each_block<I>(net.template layer<I>(), [&](float* p, std::size_t n, std::size_t off) {
+       if (save) {
+         std::copy(p, p + n, buf + off);
+       } else {
+         std::copy(buf + off, buf + off + n, p);
+       }
+     }),
+     ...);
   }
   template <std::size_t... I>
-  constexpr bool parameters_finite(const Net& net, std::index_sequence<I...>) const {
-    return ((backend::all_finite(net.template layer<I>().weight_data(), layer_t<I>::weight_storage) &&
-             backend::all_finite(net.template layer<I>().bias_data(), layer_t<I>::out_padded)) &&
-            ...);
+  constexpr bool parameters_finite(Net& net, std::index_sequence<I...>) const {
+    bool ok = true;
+    (for_each_block<I>(net.template layer<I>(),
+                       [&](float* p, std::size_t n, std::size_t) { ok = ok && backend::all_finite(p, n); }),
+     ...);
+    return ok;
+  }
+  /// f(p, n, offset) for each parameter block of layer I; offset into the
+  /// trainer's gradient/optimizer storage.
+  template <std::size_t I, class F>
+  static constexpr void for_each_block(layer_t<I>& layer, F&& f) {
+    std::size_t off = chain::template param_offset<I>;
+    layer.for_each_parameter_block([&](float* p, std::size_t n) {
+      f(p, n, off);
+      off += n;
+    });
   }
   template <class Targets>
   constexpr float gradient_impl(const Net& net, input_batch x, Targets y, std::span<float, Net::parameter_count> g) {
@@ -276,142 +192,49 @@ class trainer {
   }
   template <class Targets>
   constexpr float loss_impl(const Net& net, input_batch x, Targets y) {
-    forward(net, x, std::make_index_sequence<layer_count>{});
+    forward(net, x);
     return compute_loss(y);
   }
 
   template <class Targets>
   constexpr float forward_backward(const Net& net, input_batch x, Targets y) {
-    forward(net, x, std::make_index_sequence<layer_count>{});
+    forward(net, x);
     const float l = compute_loss(y);
-    // Output layer: the loss wrote dZ (fused) or dA into grad_z_.
-    if constexpr (!L::fused) dz_from_da<layer_count - 1>();
-    backward(net, std::make_index_sequence<layer_count>{});
+    // The loss wrote dL/dz (fused) or dL/da of the output layer.
+    chain_.template backward<backend>(net, x_.data(), nullptr, grads_.data(), scratch_.data(), L::fused);
     return l;
   }
 
   template <class Targets>
   constexpr float compute_loss(Targets y) {
     check_targets<Targets>();
-    const float* a = acts_.data() + geo.act_offset[layer_count];
+    const float* a = chain_.output();
+    const float* z = chain_.logits();
     const double scale = L::scale(Batch, Net::output_size);
     double total = 0;
     for (std::size_t b = 0; b < Batch; ++b) {
-      float* g = grad_z_.data() + b * out_padded;
+      float* g = chain_.output_gradient() + b * out_padded;
       if constexpr (std::is_same_v<Targets, label_batch>) {
         if (y[b] >= Net::output_size) throw std::out_of_range("ctnn::trainer: class label >= output_size");
         if constexpr (detail::loss_takes_labels<L>)
-          total += L::sample(logits_.data() + b * out_padded, a + b * out_padded, Net::output_size, y[b], g, scale);
+          total += L::sample(z + b * out_padded, a + b * out_padded, Net::output_size, y[b], g, scale);
       } else {
         if constexpr (detail::loss_takes_targets<L>)
-          total += L::sample(logits_.data() + b * out_padded, a + b * out_padded, Net::output_size,
-                             y.data() + b * Net::output_size, g, scale);
+          total += L::sample(z + b * out_padded, a + b * out_padded, Net::output_size, y.data() + b * Net::output_size,
+                             g, scale);
       }
       for (std::size_t c = Net::output_size; c < out_padded; ++c) g[c] = 0.0f;
     }
     return static_cast<float>(total * scale);
   }
 
-  // ---------------------------------------------------------------- forward
-  template <std::size_t... I>
-  constexpr void forward(const Net& net, input_batch x, std::index_sequence<I...>) {
-    constexpr std::size_t in = Net::input_size, ld = padded(in);
+  constexpr void forward(const Net& net, input_batch x) {
+    constexpr std::size_t in = Net::input_size;
     for (std::size_t b = 0; b < Batch; ++b) {
-      for (std::size_t i = 0; i < in; ++i) acts_[b * ld + i] = x[b * in + i];
-      for (std::size_t i = in; i < ld; ++i) acts_[b * ld + i] = 0.0f;
+      for (std::size_t i = 0; i < in; ++i) x_[b * in_padded + i] = x[b * in + i];
+      for (std::size_t i = in; i < in_padded; ++i) x_[b * in_padded + i] = 0.0f;
     }
-    (forward_layer<I>(net.template layer<I>()), ...);
-  }
-
-  template <std::size_t I>
-  constexpr void forward_layer(const layer_t<I>& layer) {
-    using Lt = layer_t<I>;
-    constexpr std::size_t In = Lt::in_extent, Outp = Lt::out_padded;
-    const float* X = acts_.data() + geo.act_offset[I];
-    constexpr std::size_t ldx = geo.act_width[I];
-    float* Z = acts_.data() + geo.act_offset[I + 1];
-    if constexpr (Lt::weight_layout == layout::broadcast) {
-      // One GEMM per column panel of the blocked weight layout.
-      for (std::size_t ob = 0; ob < Outp; ob += Lt::block_width) {
-        const std::size_t wb = Outp - ob < Lt::block_width ? Outp - ob : Lt::block_width;
-        backend::gemm(Batch, In, wb, X, ldx, 1, layer.weight_data() + ob * In, wb, layer.bias_data() + ob, Z + ob,
-                      Outp, false);
-      }
-    } else {
-      // Narrow layer: transpose W[Out][In_pad] into scratch Wt[In][Out_pad].
-      for (std::size_t i = 0; i < In; ++i)
-        for (std::size_t o = 0; o < Outp; ++o) scratch_[i * Outp + o] = o < Lt::out_extent ? layer.weight(o, i) : 0.0f;
-      backend::gemm(Batch, In, Outp, X, ldx, 1, scratch_.data(), Outp, layer.bias_data(), Z, Outp, false);
-    }
-    if constexpr (I + 1 == layer_count) {
-      for (std::size_t k = 0; k < Batch * Outp; ++k) logits_[k] = Z[k];
-    }
-    backend::template activate_rows<typename Lt::activation, Lt::out_extent, Outp>(Z, Batch);
-  }
-
-  // --------------------------------------------------------------- backward
-  /// grad_z_ holds dA of layer I's output; turn it into dZ (in place via grad_a_).
-  template <std::size_t I>
-  constexpr void dz_from_da() {
-    using Lt = layer_t<I>;
-    using Act = typename Lt::activation;
-    constexpr std::size_t Outp = Lt::out_padded;
-    const float* A = acts_.data() + geo.act_offset[I + 1];
-    for (std::size_t k = 0; k < Batch * Outp; ++k) grad_a_[k] = grad_z_[k];
-    if constexpr (Act::elementwise) {
-      backend::template activation_backward<Act>(A, grad_a_.data(), grad_z_.data(), Batch * Outp);
-    } else {
-      for (std::size_t b = 0; b < Batch; ++b)
-        Act::backward(A + b * Outp, grad_a_.data() + b * Outp, grad_z_.data() + b * Outp, Lt::out_extent);
-    }
-  }
-
-  template <std::size_t... I>
-  constexpr void backward(const Net& net, std::index_sequence<I...>) {
-    // Layers in reverse: layer_count-1, ..., 0.
-    (backward_layer<layer_count - 1 - I>(net.template layer<layer_count - 1 - I>()), ...);
-  }
-
-  template <std::size_t I>
-  constexpr void backward_layer(const layer_t<I>& layer) {
-    using Lt = layer_t<I>;
-    constexpr std::size_t In = Lt::in_extent, Out = Lt::out_extent, Inp = Lt::in_padded, Outp = Lt::out_padded;
-    const float* X = acts_.data() + geo.act_offset[I];
-    static_assert(geo.act_width[I] == Inp);
-    const float* dZ = grad_z_.data();
-    float* gw = grads_.data() + geo.param_offset[I];
-    float* gb = gw + Lt::weight_storage;
-    // dW = dZᵀ·X in the layer's own layout; db = column sums of dZ.
-    if constexpr (Lt::weight_layout == layout::broadcast) {
-      for (std::size_t ob = 0; ob < Outp; ob += Lt::block_width) {
-        const std::size_t wb = Outp - ob < Lt::block_width ? Outp - ob : Lt::block_width;
-        backend::gemm(In, Batch, wb, X, 1, Inp, dZ + ob, Outp, nullptr, gw + ob * In, wb, false);
-      }
-    } else {
-      backend::gemm(Out, Batch, Inp, dZ, 1, Outp, X, Inp, nullptr, gw, Inp, false);
-    }
-    backend::column_sums(Batch, Outp, dZ, Outp, gb);
-    if constexpr (I > 0) {
-      // dX = dZ·W into grad_a_, then dZ of the previous layer into grad_z_.
-      if constexpr (Lt::weight_layout == layout::broadcast) {
-        for (std::size_t o = 0; o < Out; ++o)
-          for (std::size_t i = 0; i < Inp; ++i) scratch_[o * Inp + i] = i < In ? layer.weight(o, i) : 0.0f;
-        backend::gemm(Batch, Out, Inp, dZ, Outp, 1, scratch_.data(), Inp, nullptr, grad_a_.data(), Inp, false);
-      } else {
-        backend::gemm(Batch, Out, Inp, dZ, Outp, 1, layer.weight_data(), Inp, nullptr, grad_a_.data(), Inp, false);
-      }
-      using Prev = layer_t<I - 1>;
-      using Act = typename Prev::activation;
-      const float* A = acts_.data() + geo.act_offset[I];
-      if constexpr (Act::elementwise) {
-        backend::template activation_backward<Act>(A, grad_a_.data(), grad_z_.data(), Batch * Inp);
-      } else {
-        for (std::size_t b = 0; b < Batch; ++b) {
-          Act::backward(A + b * Inp, grad_a_.data() + b * Inp, grad_z_.data() + b * Inp, Prev::out_extent);
-          for (std::size_t c = Prev::out_extent; c < Inp; ++c) grad_z_[b * Inp + c] = 0.0f;
-        }
-      }
-    }
+    chain_.template forward<backend>(net, x_.data(), scratch_.data());
   }
 
   // ----------------------------------------------------------------- update
@@ -434,21 +257,18 @@ class trainer {
   template <std::size_t I>
   constexpr void update_layer(layer_t<I>& layer) {
     using Lt = layer_t<I>;
-    const std::size_t off = geo.param_offset[I];
     if (std::is_constant_evaluated()) {
       // Skip the zero padding: compile-time evaluation counts every operation.
-      for (std::size_t o = 0; o < Lt::out_extent; ++o) {
-        for (std::size_t i = 0; i < Lt::in_extent; ++i) {
-          const std::size_t w = Lt::weight_index(o, i);
-          opt_.update(layer.weight_data() + w, grads_.data() + off + w, 1, state_, off + w);
+      for_each_block<I>(layer, [&](float* p, std::size_t n, std::size_t off) {
+        const std::size_t base = off - chain::template param_offset<I>;
+        for (std::size_t k = 0; k < Lt::parameter_count; ++k) {
+          const std::size_t at = Lt::storage_index(k);
+          if (at >= base && at < base + n) opt_.update(p + (at - base), grads_.data() + off + (at - base), 1, state_, off + (at - base));
         }
-      }
-      opt_.update(layer.bias_data(), grads_.data() + off + Lt::weight_storage, Lt::out_extent, state_,
-                  off + Lt::weight_storage);
+      });
       return;
     }
-    update_block(layer.weight_data(), off, Lt::weight_storage);
-    update_block(layer.bias_data(), off + Lt::weight_storage, Lt::out_padded);
+    for_each_block<I>(layer, [&](float* p, std::size_t n, std::size_t off) { update_block(p, off, n); });
   }
 
   /// Run-time update of n parameters at `p` whose gradients and state start
@@ -478,18 +298,14 @@ class trainer {
   template <std::size_t I>
   constexpr void export_layer(std::span<float, Net::parameter_count> out, std::size_t& k) const {
     using Lt = layer_t<I>;
-    const float* gw = grads_.data() + geo.param_offset[I];
-    for (std::size_t o = 0; o < Lt::out_extent; ++o)
-      for (std::size_t i = 0; i < Lt::in_extent; ++i) out[k++] = gw[Lt::weight_index(o, i)];
-    for (std::size_t o = 0; o < Lt::out_extent; ++o) out[k++] = gw[Lt::weight_storage + o];
+    const float* g = grads_.data() + chain::template param_offset<I>;
+    for (std::size_t j = 0; j < Lt::parameter_count; ++j) out[k++] = g[Lt::storage_index(j)];
   }
 
-  alignas(alignment) std::array<float, act_total> acts_{};
-  alignas(alignment) std::array<float, Batch * out_padded> logits_{};
-  alignas(alignment) std::array<float, Batch * Net::max_padded> grad_z_{};
-  alignas(alignment) std::array<float, Batch * Net::max_padded> grad_a_{};
+  alignas(alignment) std::array<float, Batch * in_padded> x_{};
+  chain chain_{};
   alignas(alignment) std::array<float, storage_total> grads_{};
-  alignas(alignment) std::array<float, geo.scratch> scratch_{};
+  alignas(alignment) std::array<float, chain::scratch_size> scratch_{};
   typename Optimizer::template state<storage_total> state_{};
   typename Optimizer::template state<storage_total> backup_{};  // state before the current update
   alignas(alignment) std::array<float, storage_total> backup_parameters_{};

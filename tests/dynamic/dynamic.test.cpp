@@ -20,6 +20,12 @@ using NetA = ctnn::network<ctnn::input<5>, ctnn::dense<3, ctnn::sigmoid>, ctnn::
 using NetB = ctnn::network<ctnn::input<33>, ctnn::dense<130, ctnn::leaky_relu<1, 10>>, ctnn::dense<16, ctnn::softmax>,
                            ctnn::dense<1, ctnn::identity>>;
 using NetC = ctnn::network<ctnn::input<784>, ctnn::dense<128, ctnn::relu>, ctnn::dense<10, ctnn::softmax>>;
+/// batch_norm first (the input copied with padding), residual blocks (a
+/// dot-layout body layer, a nested block), dropout, elu/silu/gelu/gelu_tanh.
+using NetD = ctnn::network<
+    ctnn::input<13>, ctnn::batch_norm<>, ctnn::dense<24, ctnn::gelu>,
+    ctnn::residual<ctnn::dense<5, ctnn::silu>, ctnn::dense<24, ctnn::elu<>>>, ctnn::dropout<1, 5>,
+    ctnn::residual<ctnn::batch_norm<>, ctnn::residual<ctnn::dense<24, ctnn::gelu_tanh>>>, ctnn::dense<3, ctnn::softmax>>;
 
 struct worst_error {
   double ratio = 0;  // max |got - ref| / allowed; NaN counts as infinite
@@ -39,6 +45,11 @@ void compare(worst_error& w, std::uint64_t seed) {
   auto net = std::make_unique<Net>();
   ctnn::initialize(*net, seed);
   ctnn::rng g(seed + 7);
+  if constexpr (Net::buffer_count != 0) {  // batch_norm: running statistics that are not the defaults
+    std::vector<float> b(Net::buffer_count);
+    for (auto& v : b) v = static_cast<float>(g.uniform()) + 0.25f;
+    ctnn::set_buffers(*net, std::span<const float, Net::buffer_count>(b.data(), b.size()));
+  }
   constexpr std::size_t In = Net::input_size, Out = Net::output_size;
   for (const std::size_t rows : {1u, 2u, 3u, 5u, 7u, 16u, 17u, 33u}) {
     std::vector<float> x(rows * In), y(rows * Out, std::numeric_limits<float>::quiet_NaN());
@@ -73,6 +84,7 @@ TEST_CASE("dynamic: every supported target runs the same networks and matches th
       compare<NetA>(w, 1);
       compare<NetB>(w, 2);
       compare<NetC>(w, 3);
+      compare<NetD>(w, 4);
       INFO("compared " << w.count << " outputs, worst error " << w.ratio << " of the allowance");
       CHECK(w.count > 2000);
       CHECK(w.ratio <= 1.0);

@@ -120,11 +120,11 @@ TEST_CASE("model file: another topology is refused with both names", "[io]") {
 TEST_CASE("model file: an unknown format version is refused", "[io]") {
   Small a, n;
   auto bytes = ctnn::serialize(a);
-  bytes[8] = 2;  // version 2, with a valid checksum
+  bytes[8] = 3;  // version 3 (unknown), with a valid checksum
   const std::size_t body = bytes.size() - 8;
   const auto h = ctnn::detail::fnv1a(bytes.data(), body);
   for (int i = 0; i < 8; ++i) bytes[body + i] = static_cast<std::uint8_t>(h >> (8 * i));
-  CHECK_THROWS_WITH(ctnn::deserialize(n, bytes, "v2"), Catch::Contains("version 2 is not supported"));
+  CHECK_THROWS_WITH(ctnn::deserialize(n, bytes, "v3"), Catch::Contains("version 3 is not supported"));
 }
 
 TEST_CASE("model file: NaN and Inf parameters are refused unless allowed", "[io]") {

@@ -3,6 +3,8 @@
 // "<key> <count> <values...>", '#' comments. Test-only.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -44,5 +46,19 @@ struct fixture {
     return std::vector<T>(v.begin(), v.end());
   }
 };
+
+/// max |a - b| / max(|b|, floor·‖b‖∞): relative error with a floor, so
+/// near-zero entries are judged against the vector's scale.
+inline double rel_error(const std::vector<float>& a, const std::vector<double>& b, double floor = 1e-2) {
+  if (a.size() != b.size()) return 1e30;
+  double norm = 0;
+  for (double v : b) norm = std::max(norm, std::abs(v));
+  double worst = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const double e = std::abs(a[k] - b[k]) / std::max(std::abs(b[k]), floor * norm);
+    worst = std::isnan(e) ? 1e30 : std::max(worst, e);
+  }
+  return worst;
+}
 
 }  // namespace ctnn_test

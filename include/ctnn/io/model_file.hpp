@@ -10,8 +10,13 @@
 //   20      S     topology signature (network_signature<Net>(), C++ text)
 //   20+S    8     parameter count P, u64
 //   28+S    4·P   parameters, interchange order (PyTorch state_dict order)
-//   28+S+4P 8     FNV-1a 64 checksum of every byte before it
+//   version 2 only (networks with buffers, e.g. batch_norm running stats):
+//   28+S+4P 8     buffer count B, u64
+//   36+S+4P 4·B   buffers, layer order (get_buffers)
+//   end−8   8     FNV-1a 64 checksum of every byte before it
 //
+// Networks without buffers are written as version 1 (the original layout);
+// both versions are read.
 // load() is all-or-nothing: the file is read and checked completely (size,
 // magic, version, dtype, signature, count, checksum, finite values) before a
 // single parameter of the network changes; any failure throws model_error
@@ -50,7 +55,7 @@ struct model_io_options {
 };
 
 inline constexpr char model_magic[8] = {'C', 'T', 'N', 'N', 'M', 'D', 'L', '\0'};
-inline constexpr std::uint32_t model_format_version = 1;
+inline constexpr std::uint32_t model_format_version = 2;  // newest version read and written
 inline constexpr std::uint32_t model_dtype_float32 = 1;
 
 namespace detail {
@@ -88,14 +93,21 @@ std::vector<std::uint8_t> serialize(const Net& net, model_io_options opt = {}) {
   std::vector<float> p(Net::parameter_count);
   get_parameters(net, std::span<float, Net::parameter_count>(p.data(), p.size()));
   if (!opt.allow_nonfinite) detail::check_finite(p, "ctnn::save");
+  std::vector<float> buf(Net::buffer_count);
+  get_buffers(net, std::span<float, Net::buffer_count>(buf.data(), buf.size()));
+  if (!opt.allow_nonfinite) detail::check_finite(buf, "ctnn::save (buffers)");
   const std::string sig = network_signature<Net>();
   std::vector<std::uint8_t> b(model_magic, model_magic + 8);
-  detail::put_u32(b, model_format_version);
+  detail::put_u32(b, Net::buffer_count == 0 ? 1 : 2);
   detail::put_u32(b, model_dtype_float32);
   detail::put_u32(b, static_cast<std::uint32_t>(sig.size()));
   b.insert(b.end(), sig.begin(), sig.end());
   detail::put_u64(b, Net::parameter_count);
   for (float f : p) detail::put_u32(b, std::bit_cast<std::uint32_t>(f));
+  if constexpr (Net::buffer_count != 0) {
+    detail::put_u64(b, Net::buffer_count);
+    for (float f : buf) detail::put_u32(b, std::bit_cast<std::uint32_t>(f));
+  }
   detail::put_u64(b, detail::fnv1a(b.data(), b.size()));
   return b;
 }
@@ -110,13 +122,16 @@ void deserialize(Net& net, const std::vector<std::uint8_t>& b, const std::string
   if (b.size() < 20) fail("truncated model file (" + std::to_string(b.size()) + " bytes)");
   if (!std::equal(model_magic, model_magic + 8, b.begin())) fail("not a ctnn model file (bad magic)");
   const auto version = static_cast<std::uint32_t>(detail::get_le(&b[8], 4));
-  if (version != model_format_version)
-    fail("model format version " + std::to_string(version) + " is not supported (this ctnn reads version " +
+  if (version != 1 && version != 2)
+    fail("model format version " + std::to_string(version) + " is not supported (this ctnn reads versions 1 to " +
          std::to_string(model_format_version) + ")");
+  if (version == 1 && Net::buffer_count != 0)
+    fail("a version-1 file holds no batch_norm running statistics, which this network needs");
   const auto dtype = static_cast<std::uint32_t>(detail::get_le(&b[12], 4));
   if (dtype != model_dtype_float32) fail("unsupported parameter type code " + std::to_string(dtype));
   const std::uint64_t sig_len = detail::get_le(&b[16], 4);
-  const std::uint64_t expected_size = 20 + sig_len + 8 + 4ULL * Net::parameter_count + 8;
+  const std::uint64_t buffer_bytes = version == 2 ? 8 + 4ULL * Net::buffer_count : 0;
+  const std::uint64_t expected_size = 20 + sig_len + 8 + 4ULL * Net::parameter_count + buffer_bytes + 8;
   if (b.size() < 20 + sig_len) fail("truncated model file (signature cut short)");
   const std::string file_sig(b.begin() + 20, b.begin() + 20 + static_cast<std::ptrdiff_t>(sig_len));
   if (b.size() < 20 + sig_len + 8) fail("truncated model file (no parameter count)");
@@ -135,7 +150,19 @@ void deserialize(Net& net, const std::vector<std::uint8_t>& b, const std::string
   for (std::size_t k = 0; k < p.size(); ++k)
     p[k] = std::bit_cast<float>(static_cast<std::uint32_t>(detail::get_le(&b[at + 4 * k], 4)));
   if (!opt.allow_nonfinite) detail::check_finite(p, name);
-  set_parameters(net, std::span<const float, Net::parameter_count>(p.data(), p.size()));  // only now
+  std::vector<float> buf(Net::buffer_count);
+  if (version == 2) {
+    const std::size_t bat = at + 4 * p.size();
+    const std::uint64_t nb = detail::get_le(&b[bat], 8);
+    if (nb != Net::buffer_count)
+      fail("buffer count " + std::to_string(nb) + " does not match the network's " + std::to_string(Net::buffer_count));
+    for (std::size_t k = 0; k < buf.size(); ++k)
+      buf[k] = std::bit_cast<float>(static_cast<std::uint32_t>(detail::get_le(&b[bat + 8 + 4 * k], 4)));
+    if (!opt.allow_nonfinite) detail::check_finite(buf, name + " (buffers)");
+  }
+  // Only now, with everything checked:
+  set_parameters(net, std::span<const float, Net::parameter_count>(p.data(), p.size()));
+  set_buffers(net, std::span<const float, Net::buffer_count>(buf.data(), buf.size()));
 }
 
 /// Writes `net` to `path` atomically (temporary file in the same directory,
@@ -182,7 +209,7 @@ void load(Net& net, const std::filesystem::path& path, model_io_options opt = {}
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw model_error(path.string() + ": no such file");
   const auto size = std::filesystem::file_size(path, ec);
-  const std::uint64_t limit = 64 + 4096 + 4ULL * Net::parameter_count;  // generous: signature up to 4 KiB
+  const std::uint64_t limit = 64 + 4096 + 4ULL * (Net::parameter_count + Net::buffer_count);  // generous: signature up to 4 KiB
   if (ec || size > limit) throw model_error(path.string() + ": not a model for this network (file too large)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw model_error(path.string() + ": cannot open");

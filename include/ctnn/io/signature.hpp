@@ -11,7 +11,10 @@
 #include <utility>
 
 #include "ctnn/activations.hpp"
+#include "ctnn/layers/batch_norm.hpp"
 #include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/dropout.hpp"
+#include "ctnn/layers/residual.hpp"
 
 namespace ctnn {
 
@@ -20,6 +23,8 @@ template <class Act>
 std::string activation_cpp_name() {
   if constexpr (detail::is_leaky_relu<Act>) {
     return "ctnn::leaky_relu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
+  } else if constexpr (detail::is_elu<Act>) {
+    return "ctnn::elu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
   } else {
     return "ctnn::" + std::string(Act::name);
   }
@@ -30,6 +35,25 @@ std::string activation_cpp_name() {
 template <std::size_t In, std::size_t Out, class Act, layout L>
 std::string spec_cpp_name(const dense_layer<In, Out, Act, L>*) {
   return "ctnn::dense<" + std::to_string(Out) + ", " + activation_cpp_name<Act>() + ">";
+}
+
+template <std::size_t C, std::intmax_t MN, std::intmax_t MD, int EE>
+std::string spec_cpp_name(const batch_norm_layer<C, MN, MD, EE>*) {
+  return "ctnn::batch_norm<" + std::to_string(MN) + ", " + std::to_string(MD) + ", " + std::to_string(EE) + ">";
+}
+template <std::size_t C, std::intmax_t N, std::intmax_t D, std::uint64_t Seed>
+std::string spec_cpp_name(const dropout_layer<C, N, D, Seed>*) {
+  return "ctnn::dropout<" + std::to_string(N) + ", " + std::to_string(D) + ", " + std::to_string(Seed) + ">";
+}
+template <std::size_t In, class... Specs>
+std::string spec_cpp_name(const residual_layer<In, Specs...>*) {
+  using Block = residual_layer<In, Specs...>;
+  std::string s = "ctnn::residual<";
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((s += (I == 0 ? "" : ", ") + spec_cpp_name(static_cast<const typename Block::template layer_type<I>*>(nullptr))),
+     ...);
+  }(std::make_index_sequence<Block::layer_count>{});
+  return s + ">";
 }
 
 /// The network type as C++ source text.

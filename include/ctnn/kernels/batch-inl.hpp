@@ -21,6 +21,7 @@
 #include "ctnn/config.hpp"
 #include "ctnn/kernels/dense-inl.hpp"
 #include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/network-inl.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
@@ -34,12 +35,15 @@ template <class Layer>
 HWY_INLINE void BatchLayer(const Layer& layer, std::size_t rows, const float* HWY_RESTRICT X, std::size_t ldx,
                            float* HWY_RESTRICT Z) {
   constexpr std::size_t In = Layer::in_extent, Outp = Layer::out_padded;
-  using Act = typename Layer::activation;
-  if (rows == 1) {
+  if constexpr (!detail::is_dense_like<Layer>) {
+    // Batch norm, residual blocks, dropout, user layers: row by row.
+    for (std::size_t r = 0; r < rows; ++r) LayerForward(layer, X + r * ldx, Z + r * Outp);
+  } else if (rows == 1) {
     // One sample: the single-sample kernel keeps 8 FMA chains busy, the
     // GEMM's 1-row tile only 2.
     LayerForward(layer, X, Z);
   } else if constexpr (Layer::weight_layout == layout::broadcast) {
+    using Act = typename Layer::activation;
     for (std::size_t ob = 0; ob < Outp; ob += Layer::block_width) {
       const std::size_t wb = Outp - ob < Layer::block_width ? Outp - ob : Layer::block_width;
       Gemm(rows, In, wb, X, ldx, 1, layer.weight_data() + ob * In, wb, layer.bias_data() + ob, Z + ob, Outp, false);

@@ -26,6 +26,7 @@
 #include "ctnn/kernels/activation-inl.hpp"
 #include "ctnn/layers/bf16_layer.hpp"
 #include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/layer.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
@@ -230,6 +231,7 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
 /// Forward pass of one dense layer (see the contract at the top of the file):
 /// a dense_layer, or a bf16_layer with the same layout and bf16 weights.
 template <class Layer>
+  requires detail::is_dense_like<Layer>
 HWY_INLINE void LayerForward(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   static_assert(hn::MaxLanes(hn::ScalableTag<float>()) <= pad_floats,
                 "ctnn: this Highway target's vectors are wider than ctnn::pad_floats");

@@ -175,10 +175,10 @@ HWY_INLINE V Derivative(D d, V a, V da, Act) {
 }
 
 /// dz[i] = da[i]·f'(a[i]) for n floats (n a multiple of pad_floats, aligned).
-/// Zero padding lanes in a and da give zero padding lanes in dz.
+/// Zero padding lanes in a and da give zero padding lanes in dz. dz may
+/// alias a or da (each vector is loaded before its result is stored).
 template <class Act>
-HWY_NOINLINE void ActivationBackward(const float* HWY_RESTRICT a, const float* HWY_RESTRICT da,
-                                     float* HWY_RESTRICT dz, std::size_t n) {
+HWY_NOINLINE void ActivationBackward(const float* a, const float* da, float* dz, std::size_t n) {
   const hn::ScalableTag<float> d;
   constexpr std::size_t N = hn::MaxLanes(decltype(d)());
   for (std::size_t i = 0; i < n; i += N)

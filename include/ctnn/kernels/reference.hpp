@@ -11,14 +11,14 @@
 #include <utility>
 
 #include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/layer.hpp"
 
 namespace ctnn::reference {
 
-/// y = act(W·x + b) for one dense layer (dense_layer or bf16_layer). `x`
-/// holds In floats, `y` Out floats. Sums in double, rounds once to float,
-/// then applies the activation.
+/// Dense layers (dense_layer or bf16_layer) on one sample: sums in double,
+/// rounds once to float, then applies the activation.
 template <class Layer>
-constexpr void layer_forward(const Layer& layer, const float* x, float* y) {
+constexpr void dense_forward(const Layer& layer, const float* x, float* y) {
   constexpr std::size_t In = Layer::in_extent, Out = Layer::out_extent;
   using Act = typename Layer::activation;
   for (std::size_t o = 0; o < Out; ++o) {
@@ -33,11 +33,24 @@ constexpr void layer_forward(const Layer& layer, const float* x, float* y) {
   if constexpr (!Act::elementwise) Act::apply(y, Out);
 }
 
+/// One layer on one sample: `x` holds In floats, `y` Out floats (other
+/// layers than dense: the layer's own constexpr forward, which may also
+/// write y's padding lanes). Dense layers: dense_forward.
+template <class Layer>
+constexpr void layer_forward(const Layer& layer, const float* x, float* y) {
+  if constexpr (!detail::is_dense_like<Layer>) {
+    layer.forward(x, y);
+    return;
+  } else {
+    dense_forward(layer, x, y);
+  }
+}
+
 /// Whole-network scalar forward pass: `x` holds Net::input_size floats,
-/// `y` Net::output_size floats. Uses two Net::max_extent float arrays of stack.
+/// `y` Net::output_size floats. Uses two Net::max_padded float arrays of stack.
 template <class Net>
 constexpr void forward(const Net& net, const float* x, float* y) {
-  std::array<float, Net::max_extent> a{}, b{};
+  std::array<float, Net::max_padded> a{}, b{};
   for (std::size_t i = 0; i < Net::input_size; ++i) a[i] = x[i];
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     ((I % 2 == 0 ? layer_forward(net.template layer<I>(), a.data(), b.data())

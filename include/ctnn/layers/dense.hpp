@@ -94,6 +94,24 @@ class dense_layer {
     for (std::size_t o = 0; o < Out; ++o) f(b_[o]);
   }
 
+  /// Training storage (see ctnn::Layer): the weight array then the bias
+  /// array, as two blocks of weight_storage and out_padded floats.
+  static constexpr std::size_t parameter_storage = weight_storage + out_padded;
+  /// Offset in that storage of the k-th parameter in interchange order.
+  static constexpr std::size_t storage_index(std::size_t k) noexcept {
+    return k < In * Out ? weight_index(k / In, k % In) : weight_storage + (k - In * Out);
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) {
+    f(w_.data(), weight_storage);
+    f(b_.data(), out_padded);
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) const {
+    f(w_.data(), weight_storage);
+    f(b_.data(), out_padded);
+  }
+
   /// Fan-in/fan-out for initialisation.
   static constexpr std::size_t fan_in = In;
   static constexpr std::size_t fan_out = Out;

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/backend.hpp — the training kernels behind constexpr functions:
+// the scalar reference in a constant expression, the TU's static Highway
+// target otherwise. Used by the trainer and by every layer's training code.
+#pragma once
+// IWYU pragma: private, include "ctnn/trainer.hpp"
+
+#include <cstddef>
+#include <type_traits>
+
+#include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/reference.hpp"
+#include "ctnn/kernels/static.hpp"
+
+namespace ctnn {
+namespace detail {
+/// Each kernel behind one constexpr function: the scalar reference in a
+/// constant expression, the static target's Highway kernel otherwise. The
+/// Target tag keeps TUs with different -march flags ODR-distinct.
+template <class Target>
+struct backend {
+  static constexpr void gemm(std::size_t R, std::size_t K, std::size_t W, const float* A, std::size_t a_rs,
+                             std::size_t a_ks, const float* M, std::size_t ldm, const float* bias, float* C,
+                             std::size_t ldc, bool accumulate) {
+    if (std::is_constant_evaluated()) {
+      reference::gemm(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
+    } else {
+      HWY_STATIC_DISPATCH(Gemm)(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
+    }
+  }
+  template <class Act>
+  static constexpr void activation_backward(const float* a, const float* da, float* dz, std::size_t n) {
+    if (std::is_constant_evaluated()) {
+      reference::activation_backward<Act>(a, da, dz, n);
+    } else {
+      HWY_STATIC_DISPATCH(ActivationBackward<Act>)(a, da, dz, n);
+    }
+  }
+  static constexpr bool all_finite(const float* p, std::size_t n) {
+    if (std::is_constant_evaluated()) return reference::all_finite(p, n);
+    return HWY_STATIC_DISPATCH(AllFinite)(p, n);
+  }
+  static constexpr void column_sums(std::size_t R, std::size_t W, const float* X, std::size_t ld, float* out) {
+    if (std::is_constant_evaluated()) {
+      reference::column_sums(R, W, X, ld, out);
+    } else {
+      HWY_STATIC_DISPATCH(ColumnSums)(R, W, X, ld, out);
+    }
+  }
+  /// y = act(z) for `rows` rows of width Out (stride Padded); z is kept.
+  template <class Act, std::size_t Out, std::size_t Padded>
+  static constexpr void activate_rows_to(const float* z, float* y, std::size_t rows) {
+    for (std::size_t i = 0; i < rows * Padded; ++i) y[i] = z[i];
+    activate_rows<Act, Out, Padded>(y, rows);
+  }
+  /// Activation of `rows` rows of width Out (stride Padded), in place;
+  /// padding lanes are set to 0.
+  template <class Act, std::size_t Out, std::size_t Padded>
+  static constexpr void activate_rows(float* p, std::size_t rows) {
+    if constexpr (Act::elementwise) {
+      if (std::is_constant_evaluated()) {
+        for (std::size_t i = 0; i < rows * Padded; ++i) p[i] = Act::apply(p[i]);
+      } else {
+        HWY_STATIC_DISPATCH(ActivateInPlace<Act>)(p, rows * Padded);
+      }
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = Out; c < Padded; ++c) p[r * Padded + c] = 0.0f;
+    } else {
+      for (std::size_t r = 0; r < rows; ++r) {
+        if (std::is_constant_evaluated()) {
+          Act::apply(p + r * Padded, Out);
+          for (std::size_t c = Out; c < Padded; ++c) p[r * Padded + c] = 0.0f;
+        } else {
+          HWY_STATIC_DISPATCH(WholeLayerInPlace)<Act, Out, Padded>(p + r * Padded);
+        }
+      }
+    }
+  }
+};
+
+}  // namespace detail
+
+}  // namespace ctnn

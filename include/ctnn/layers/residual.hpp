@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/layers/residual.hpp — ctnn::residual<Specs...>: a block of layers
+// whose output is added to its input, y = x + body(x) (He et al.'s skip
+// connection; in PyTorch, a module whose forward returns x + self.body(x)).
+#pragma once
+
+#include <array>
+#include <boost/hana/at.hpp>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "ctnn/config.hpp"
+#include "ctnn/detail/train_chain.hpp"
+#include "ctnn/kernels/reference.hpp"
+#include "ctnn/layers/layer.hpp"
+#include "ctnn/network.hpp"
+
+namespace ctnn {
+
+/// The concrete residual block on In features: its body is a layer list
+/// (same interface as a network: layer_count, layer_type<I>, layer<I>()).
+/// Parameters and buffers are the body's, in order.
+template <std::size_t In, class... Specs>
+class residual_layer {
+  using build = detail::network_layers<input<In>, std::index_sequence_for<Specs...>, Specs...>;
+
+ public:
+  static constexpr std::size_t layer_count = sizeof...(Specs);
+  template <std::size_t I>
+  using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<typename build::tuple&>()))>;
+
+ private:
+  template <class F, std::size_t... I>
+  static constexpr auto fold(F f, std::index_sequence<I...>) {
+    return f(std::type_identity<layer_type<I>>{}...);
+  }
+  static constexpr auto all = std::index_sequence_for<Specs...>{};
+
+ public:
+  static constexpr std::size_t in_extent = In;
+  static constexpr std::size_t out_extent = In;
+  static constexpr std::size_t in_padded = padded(In);
+  static constexpr std::size_t out_padded = padded(In);
+  static constexpr bool reads_input_padding = true;
+  static constexpr std::size_t max_padded = [] {
+    std::size_t m = padded(In);
+    for (std::size_t e : build::extents) m = padded(e) > m ? padded(e) : m;
+    return m;
+  }();
+  static constexpr std::size_t parameter_count =
+      fold([](auto... t) { return (std::size_t{0} + ... + decltype(t)::type::parameter_count); }, all);
+  static constexpr std::size_t parameter_storage =
+      fold([](auto... t) { return (std::size_t{0} + ... + decltype(t)::type::parameter_storage); }, all);
+  static constexpr std::size_t buffer_count =
+      fold([](auto... t) { return (std::size_t{0} + ... + detail::buffer_count<typename decltype(t)::type>); }, all);
+
+  /// Interchange index k → storage offset: the body's layers one after another.
+  static constexpr std::size_t storage_index(std::size_t k) noexcept {
+    std::size_t result = 0, params = 0, storage = 0;
+    bool found = false;
+    fold(
+        [&](auto... t) {
+          ((!found && k < params + decltype(t)::type::parameter_count
+                ? (result = storage + decltype(t)::type::storage_index(k - params), found = true)
+                : (params += decltype(t)::type::parameter_count, storage += decltype(t)::type::parameter_storage,
+                   false)),
+           ...);
+          return 0;
+        },
+        all);
+    return result;
+  }
+
+  template <std::size_t I>
+  constexpr auto& layer() noexcept {
+    return boost::hana::at_c<I>(body_);
+  }
+  template <std::size_t I>
+  constexpr const auto& layer() const noexcept {
+    return boost::hana::at_c<I>(body_);
+  }
+
+  template <class F>
+  constexpr void for_each_parameter(F&& f) {
+    each([&](auto& l) { l.for_each_parameter(f); });
+  }
+  template <class F>
+  constexpr void for_each_parameter(F&& f) const {
+    each([&](const auto& l) { l.for_each_parameter(f); });
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) {
+    each([&](auto& l) { l.for_each_parameter_block(f); });
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) const {
+    each([&](const auto& l) { l.for_each_parameter_block(f); });
+  }
+  template <class F>
+  constexpr void for_each_buffer(F&& f) {
+    each([&](auto& l) {
+      if constexpr (requires { l.for_each_buffer(f); }) l.for_each_buffer(f);
+    });
+  }
+  template <class F>
+  constexpr void for_each_buffer(F&& f) const {
+    each([&](const auto& l) {
+      if constexpr (requires { l.for_each_buffer(f); }) l.for_each_buffer(f);
+    });
+  }
+  /// Initialises the body's layers (ctnn::initialize calls this).
+  template <class F>
+  constexpr void for_each_layer(F&& f) {
+    each(f);
+  }
+
+  /// One sample, scalar reference: y = x + body(x).
+  constexpr void forward(const float* x, float* y) const {
+    std::array<float, max_padded> a{}, b{};
+    for (std::size_t i = 0; i < In; ++i) a[i] = x[i];
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((I % 2 == 0 ? reference::layer_forward(layer<I>(), a.data(), b.data())
+                   : reference::layer_forward(layer<I>(), b.data(), a.data())),
+       ...);
+    }(all);
+    const auto& out = layer_count % 2 == 1 ? b : a;
+    for (std::size_t i = 0; i < In; ++i) y[i] = x[i] + out[i];
+    for (std::size_t i = In; i < out_padded; ++i) y[i] = 0.0f;
+  }
+
+  // ------------------------------------------------------------- training
+  template <std::size_t Batch>
+  struct train_cache {
+    detail::train_chain<residual_layer, Batch> body;
+  };
+  template <std::size_t Batch>
+  static constexpr std::size_t train_scratch = detail::train_chain<residual_layer, Batch>::scratch_size;
+
+  template <class Backend, std::size_t Batch>
+  constexpr void train_forward(train_cache<Batch>& c, const float* X, float* Y, float* s) const {
+    c.body.template forward<Backend>(*this, X, s);
+    const float* out = c.body.output();
+    for (std::size_t i = 0; i < Batch * out_padded; ++i) Y[i] = X[i] + out[i];
+  }
+  /// dL/dx = dL/dy + body'(x)ᵀ·dL/dy.
+  template <class Backend, std::size_t Batch>
+  constexpr void train_backward(train_cache<Batch>& c, const float* X, const float*, float* dY, float* dX, float* grad,
+                                float* s) const {
+    float* g = c.body.output_gradient();
+    for (std::size_t i = 0; i < Batch * out_padded; ++i) g[i] = dY[i];
+    c.body.template backward<Backend>(*this, X, dX, grad, s, false);
+    if (dX != nullptr)
+      for (std::size_t i = 0; i < Batch * in_padded; ++i) dX[i] += dY[i];
+  }
+  template <std::size_t Batch>
+  constexpr void train_commit(train_cache<Batch>& c) {
+    c.body.commit(*this);
+  }
+
+ private:
+  template <class F>
+  constexpr void each(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(layer<I>()), ...); }(all);
+  }
+  template <class F>
+  constexpr void each(F&& f) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(layer<I>()), ...); }(all);
+  }
+
+  typename build::tuple body_{};
+};
+
+namespace detail {
+/// The residual block's shape check, instantiated with the block's layer
+/// index so the compiler's note names it: residual_check<LayerIndex, In, BodyOut>.
+template <std::size_t LayerIndex, std::size_t In, std::size_t BodyOut>
+struct residual_check {
+  static_assert(BodyOut == In,
+                "ctnn::residual: the block at layer LayerIndex must end with as many outputs as it has inputs "
+                "(its body maps In features to BodyOut; y = x + body(x) needs BodyOut == In)");
+  static constexpr bool value = true;
+};
+}  // namespace detail
+
+/// Spec of a residual block for ctnn::network: y = x + body(x), the body
+/// being Specs... (any layers, at least one) applied in order; the body must
+/// end with as many outputs as the block has inputs (checked at compile time,
+/// the message names the block's layer index). Example:
+///     ctnn::residual<ctnn::dense<64, ctnn::relu>, ctnn::dense<64>>
+/// Example program: examples/fashion_mnist_residual.cpp
+template <class... Specs>
+struct residual {
+  static_assert(sizeof...(Specs) > 0, "ctnn::residual<Specs...>: the block needs at least one layer");
+  static constexpr std::size_t out_extent(std::size_t in) noexcept { return in; }
+  template <std::size_t LayerIndex, std::size_t In>
+  static constexpr bool check =
+      detail::residual_check<LayerIndex, In, detail::chain_extents<Specs...>(In)[sizeof...(Specs)]>::value;
+  template <std::size_t LayerIndex, std::size_t In>
+  using layer = residual_layer<In, Specs...>;
+};
+
+}  // namespace ctnn

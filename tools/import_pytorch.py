@@ -1,0 +1,248 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Imports a PyTorch model into ctnn: writes a ctnn model file (the format of
+include/ctnn/io/model_file.hpp), optionally a header (the format of
+ctnn::export_header), and prints the matching ctnn::network<...> type.
+
+Supported modules, in an nn.Sequential (nested Sequentials are flattened):
+  nn.Linear [+ one activation module right after it: ReLU, LeakyReLU, Sigmoid,
+  Tanh, ELU, SiLU, GELU (approximate 'none' or 'tanh'), Softmax(dim=1 or -1)],
+  nn.BatchNorm1d (affine, track_running_stats), nn.Dropout, nn.Identity, and
+  residual blocks: any module with a `body` nn.Sequential whose forward is
+  x + body(x) (its class name must contain "Residual"; see Residual below).
+Anything else is refused with the module's name.
+
+Usage (Debian's Python with python3-torch):
+  /usr/bin/python3 tools/import_pytorch.py MODEL.pt --out model.ctnn \\
+      [--header model.hpp --name my_model] [--build "EXPR"]
+MODEL.pt holds a module saved with torch.save(module), or a state_dict; for a
+state_dict, --build gives the Python expression that constructs the module
+(nn, torch and Residual are in scope), e.g.
+  --build "nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))"
+"""
+import argparse
+import math
+import struct
+import sys
+from fractions import Fraction
+
+import torch
+import torch.nn as nn
+
+
+class Residual(nn.Module):
+    """y = x + body(x); ctnn::residual<...> in C++."""
+
+    def __init__(self, *mods):
+        super().__init__()
+        self.body = nn.Sequential(*mods)
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class ImportError_(Exception):
+    pass
+
+
+def ratio(value, what, max_den=10000):
+    f = Fraction(value).limit_denominator(max_den)
+    if abs(float(f) - value) > 1e-9 * max(1.0, abs(value)):
+        raise ImportError_(f"{what} = {value} is not a ratio with denominator <= {max_den}")
+    return f.numerator, f.denominator
+
+
+def activation_name(mod):
+    if isinstance(mod, nn.ReLU):
+        return "ctnn::relu"
+    if isinstance(mod, nn.LeakyReLU):
+        n, d = ratio(mod.negative_slope, "LeakyReLU negative_slope")
+        return f"ctnn::leaky_relu<{n}, {d}>"
+    if isinstance(mod, nn.Sigmoid):
+        return "ctnn::sigmoid"
+    if isinstance(mod, nn.Tanh):
+        return "ctnn::tanh"
+    if isinstance(mod, nn.ELU):
+        n, d = ratio(mod.alpha, "ELU alpha")
+        return f"ctnn::elu<{n}, {d}>"
+    if isinstance(mod, nn.SiLU):
+        return "ctnn::silu"
+    if isinstance(mod, nn.GELU):
+        return "ctnn::gelu_tanh" if mod.approximate == "tanh" else "ctnn::gelu"
+    if isinstance(mod, nn.Softmax):
+        if mod.dim not in (1, -1):
+            raise ImportError_("nn.Softmax must act on dim 1 (the features)")
+        return "ctnn::softmax"
+    return None
+
+
+def flatten(mods):
+    for m in mods:
+        if isinstance(m, nn.Sequential):
+            yield from flatten(m)
+        else:
+            yield m
+
+
+class Layers:
+    """Walks modules; collects spec texts, parameters and buffers in ctnn's
+    interchange order (the order of module.parameters())."""
+
+    def __init__(self):
+        self.params = []
+        self.buffers = []
+
+    def convert(self, mods, width):
+        specs = []
+        mods = [m for m in flatten(mods) if not isinstance(m, nn.Identity)]
+        i = 0
+        while i < len(mods):
+            m = mods[i]
+            if isinstance(m, nn.Linear):
+                if m.in_features != width:
+                    raise ImportError_(f"nn.Linear({m.in_features}, {m.out_features}) after {width} features")
+                act = "ctnn::identity"
+                if i + 1 < len(mods) and activation_name(mods[i + 1]) is not None:
+                    act = activation_name(mods[i + 1])
+                    i += 1
+                specs.append(f"ctnn::dense<{m.out_features}, {act}>")
+                self.params += m.weight.detach().reshape(-1).tolist()
+                bias = m.bias.detach() if m.bias is not None else torch.zeros(m.out_features)
+                self.params += bias.reshape(-1).tolist()
+                width = m.out_features
+            elif isinstance(m, nn.BatchNorm1d):
+                if not (m.affine and m.track_running_stats) or m.momentum is None:
+                    raise ImportError_("nn.BatchNorm1d needs affine=True, track_running_stats=True and a momentum")
+                if m.num_features != width:
+                    raise ImportError_(f"nn.BatchNorm1d({m.num_features}) after {width} features")
+                exp = -math.log10(m.eps)
+                if abs(exp - round(exp)) > 1e-9:
+                    raise ImportError_(f"nn.BatchNorm1d eps = {m.eps} is not a power of ten")
+                n, d = ratio(m.momentum, "BatchNorm1d momentum")
+                specs.append(f"ctnn::batch_norm<{n}, {d}, {round(exp)}>")
+                self.params += m.weight.detach().tolist() + m.bias.detach().tolist()
+                self.buffers += m.running_mean.tolist() + m.running_var.tolist()
+            elif isinstance(m, nn.Dropout):
+                n, d = ratio(m.p, "Dropout p", 100000)
+                specs.append(f"ctnn::dropout<{n}, {d}, 0>")
+            elif "Residual" in type(m).__name__ and isinstance(getattr(m, "body", None), nn.Sequential):
+                inner = self.convert(list(m.body), width)
+                specs.append("ctnn::residual<" + ", ".join(inner[0]) + ">")
+                if inner[1] != width:
+                    raise ImportError_(f"{type(m).__name__}: its body maps {width} features to {inner[1]}")
+            elif activation_name(m) is not None:
+                raise ImportError_(f"{type(m).__name__} must follow an nn.Linear (ctnn fuses it into ctnn::dense)")
+            else:
+                raise ImportError_(f"unsupported module {type(m).__name__}")
+            i += 1
+        return specs, width
+
+
+def input_width(mods):
+    for m in flatten(mods):
+        if isinstance(m, nn.Linear):
+            return m.in_features
+        if isinstance(m, nn.BatchNorm1d):
+            return m.num_features
+        if hasattr(m, "body"):
+            return input_width(list(m.body))
+    raise ImportError_("no nn.Linear or nn.BatchNorm1d to take the input size from")
+
+
+def convert(model):
+    """Returns (network type text, parameters, buffers)."""
+    mods = list(model) if isinstance(model, nn.Sequential) else [model]
+    width = input_width(mods)
+    layers = Layers()
+    specs, _ = layers.convert(mods, width)
+    sig = f"ctnn::network<ctnn::input<{width}>, " + ", ".join(specs) + ">"
+    return sig, layers.params, layers.buffers
+
+
+def fnv1a(data):
+    h = 1469598103934665603
+    for b in data:
+        h ^= b
+        h = (h * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def model_file_bytes(sig, params, buffers):
+    """The ctnn model file: version 1 without buffers, 2 with."""
+    for v in params + buffers:
+        if not math.isfinite(v):
+            raise ImportError_("the model holds NaN or infinite values")
+    version = 2 if buffers else 1
+    b = bytearray(b"CTNNMDL\0")
+    b += struct.pack("<III", version, 1, len(sig.encode()))
+    b += sig.encode()
+    b += struct.pack("<Q", len(params)) + struct.pack(f"<{len(params)}f", *params)
+    if buffers:
+        b += struct.pack("<Q", len(buffers)) + struct.pack(f"<{len(buffers)}f", *buffers)
+    b += struct.pack("<Q", fnv1a(b))
+    return bytes(b)
+
+
+def hex_floats(values):
+    out = ""
+    for k, v in enumerate(values):
+        f = struct.unpack("<f", struct.pack("<f", v))[0]
+        out += ("    " if k % 6 == 0 else " ") + f.hex() + "f,"
+        if k % 6 == 5 or k + 1 == len(values):
+            out += "\n"
+    return out
+
+
+def header_text(sig, params, buffers, name):
+    """The same header ctnn::export_header writes."""
+    h = "// Generated by tools/import_pytorch.py. Do not edit: regenerate it from the model.\n"
+    h += f"// Network: {sig}, {len(params)} parameters.\n"
+    h += "#pragma once\n\n#include <array>\n#include <span>\n\n"
+    h += "#include <ctnn/layers/batch_norm.hpp>\n#include <ctnn/layers/dropout.hpp>\n"
+    h += "#include <ctnn/layers/residual.hpp>\n#include <ctnn/network.hpp>\n#include <ctnn/parameters.hpp>\n\n"
+    h += f"namespace {name} {{\n\nusing network_type = {sig};\n\n"
+    h += "/// Parameters in interchange order (PyTorch state_dict order), exact.\n"
+    h += f"inline constexpr std::array<float, {len(params)}> parameters{{\n" + hex_floats(params) + "};\n\n"
+    if buffers:
+        h += "/// Non-trainable state (batch_norm running statistics), exact.\n"
+        h += f"inline constexpr std::array<float, {len(buffers)}> buffers{{\n" + hex_floats(buffers) + "};\n\n"
+    h += "/// The trained network, built at compile time.\n"
+    h += "inline constexpr network_type network = [] {\n  network_type net;\n"
+    h += "  ctnn::set_parameters(net, std::span<const float, network_type::parameter_count>(parameters));\n"
+    if buffers:
+        h += "  ctnn::set_buffers(net, std::span<const float, network_type::buffer_count>(buffers));\n"
+    h += "  return net;\n}();\n\n" + f"}}  // namespace {name}\n"
+    return h
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("model", help="torch.save'd module or state_dict")
+    ap.add_argument("--out", required=True, help="ctnn model file to write")
+    ap.add_argument("--header", help="also write a C++ header with constexpr parameters")
+    ap.add_argument("--name", default="model", help="namespace of the header (default: model)")
+    ap.add_argument("--build", help="Python expression building the module, for a state_dict")
+    a = ap.parse_args()
+    obj = torch.load(a.model, weights_only=False)
+    if isinstance(obj, dict):
+        if not a.build:
+            sys.exit("import_pytorch: the file holds a state_dict; pass --build with the module's constructor")
+        model = eval(a.build, {"nn": nn, "torch": torch, "Residual": Residual})
+        model.load_state_dict(obj)
+    else:
+        model = obj
+    try:
+        sig, params, buffers = convert(model)
+    except ImportError_ as e:
+        sys.exit(f"import_pytorch: {e}")
+    with open(a.out, "wb") as f:
+        f.write(model_file_bytes(sig, params, buffers))
+    if a.header:
+        with open(a.header, "w") as f:
+            f.write(header_text(sig, params, buffers, a.name))
+    print(f"using Net = {sig};")
+    print(f"// {len(params)} parameters, {len(buffers)} buffers -> {a.out}" + (f", {a.header}" if a.header else ""))
+
+
+if __name__ == "__main__":
+    main()

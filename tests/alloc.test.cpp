@@ -216,3 +216,31 @@ TEST_CASE("alloc: SGD-momentum and MSE/BCE steps do not allocate", "[alloc][trai
   tr2.step(net, x, y);
   CHECK(guard.count() == 0);
 }
+
+TEST_CASE("alloc: batch_norm, residual and dropout: steps, forward and forward_batch do not allocate", "[alloc][layers]") {
+  using Net = ctnn::network<ctnn::input<20>, ctnn::dense<32, ctnn::gelu>, ctnn::batch_norm<>,
+                            ctnn::residual<ctnn::dense<16, ctnn::silu>, ctnn::batch_norm<>, ctnn::dense<32>>,
+                            ctnn::dropout<1, 5>, ctnn::dense<4, ctnn::softmax>>;
+  static Net net;
+  static ctnn::trainer<Net, ctnn::cross_entropy, ctnn::adam, 16> tr;
+  static std::array<float, 16 * 20> x;
+  static std::array<std::uint32_t, 16> y;
+  static std::array<float, 16 * 4> out;
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(k % 7) / 7.0f;
+  for (std::size_t k = 0; k < y.size(); ++k) y[k] = static_cast<std::uint32_t>(k % 4);
+  ctnn::initialize(net, 1);
+  std::array<float, 20> x1{};
+  std::copy_n(x.begin(), 20, x1.begin());
+  float loss = 0;
+  std::size_t seen = 0;
+  {
+    allocation_guard guard;
+    loss += tr.step(net, x, y);
+    loss += tr.step(net, x, y);
+    net.forward_batch(std::span<const float, 16 * 20>(x), std::span<float, 16 * 4>(out));
+    loss += net.forward(x1)[0];
+    seen = guard.count();
+  }
+  CHECK(std::isfinite(loss));
+  CHECK(seen == 0);
+}

@@ -52,3 +52,40 @@ TEST_CASE("constexpr training: XOR learnt at compile time equals run-time traini
   }
   CHECK(rt.last_loss == Approx(ct.last_loss).epsilon(1e-3));
 }
+
+namespace {
+// The new layers at compile time too: batch norm (batch statistics, running
+// statistics committed per step), a residual block, dropout, gelu/silu.
+using Deep = ctnn::network<ctnn::input<2>, ctnn::dense<6, ctnn::gelu>, ctnn::batch_norm<>,
+                           ctnn::residual<ctnn::dense<4, ctnn::silu>, ctnn::dense<6>>, ctnn::dropout<1, 10, 3>,
+                           ctnn::dense<1, ctnn::sigmoid>>;
+struct deep_result {
+  float first_loss = 0, last_loss = 0, running_var0 = 0;
+  std::array<float, 4> out{};
+};
+constexpr deep_result train_deep() {
+  Deep net;
+  ctnn::initialize(net, 2);
+  ctnn::trainer<Deep, ctnn::binary_cross_entropy, ctnn::adam, 4> tr{ctnn::adam{.learning_rate = 0.05f}};
+  deep_result r;
+  for (int s = 0; s < 30; ++s) {
+    const float l = tr.step(net, xor_x, xor_y);
+    if (s == 0) r.first_loss = l;
+    r.last_loss = l;
+  }
+  r.running_var0 = net.layer<1>().running_var(0);
+  for (int i = 0; i < 4; ++i) r.out[i] = net.forward(std::array<float, 2>{xor_x[2 * i], xor_x[2 * i + 1]})[0];
+  return r;
+}
+constexpr deep_result deep_ct = train_deep();
+static_assert(deep_ct.last_loss < 0.5f * deep_ct.first_loss, "training must reduce the loss");
+static_assert(deep_ct.running_var0 != 1.0f, "batch norm's running variance must have moved");
+}  // namespace
+
+TEST_CASE("constexpr training: batch_norm, residual and dropout train at compile time like at run time",
+          "[constexpr][trainer][layers]") {
+  const deep_result rt = train_deep();
+  CHECK(rt.last_loss == Approx(deep_ct.last_loss).epsilon(1e-3));
+  CHECK(rt.running_var0 == Approx(deep_ct.running_var0).epsilon(1e-4));
+  for (int i = 0; i < 4; ++i) CHECK(rt.out[i] == Approx(deep_ct.out[i]).epsilon(1e-3).margin(1e-5));
+}

@@ -14,6 +14,7 @@
 
 #include "ctnn/ctnn.hpp"
 #include "fixture.hpp"
+#include "extend/feature_scale.hpp"
 #include "imported_model.hpp"
 #include "test_util.hpp"
 
@@ -140,27 +141,47 @@ void check_gradient_fd(std::uint64_t seed) {
                     << ")");
   CHECK(worst <= 1.0);
 }
-}  // namespace
-
-TEST_CASE("layers: elu, silu, gelu, gelu_tanh match PyTorch (forward, loss, gradient, 3 Adam steps)",
-          "[layers][pytorch]") {
-  const auto f = golden("layers_acts.txt");
-  auto net = net_from<ActsNet>(f);
+/// A fixture with params, x, targets, out, loss, grad and adam (3 steps of
+/// Adam, lr 0.01) on an MSE loss: forward (single and batched), loss and
+/// gradient within 1e-5, parameters after the steps within 1e-4.
+template <class Net, std::size_t B>
+void check_mse_adam_case(const std::string& file) {
+  const auto f = golden(file);
+  auto net = net_from<Net>(f);
   const auto x = f.as<float>("x"), t = f.as<float>("targets");
   const auto [single, batched] = outputs(*net, x);
   CHECK(rel_error(single, f["out"]) <= 1e-5);
   CHECK(rel_error(batched, f["out"]) <= 1e-5);
-  auto tr = std::make_unique<ctnn::trainer<ActsNet, ctnn::mse, ctnn::adam, 5>>(ctnn::adam{.learning_rate = 0.01f});
-  std::vector<float> g(ActsNet::parameter_count);
-  const std::span<const float, 20> xs(x.data(), x.size());
-  const std::span<const float, 15> ts(t.data(), t.size());
-  const float loss = tr->gradient(*net, xs, ts, std::span<float, ActsNet::parameter_count>(g.data(), g.size()));
+  auto tr = std::make_unique<ctnn::trainer<Net, ctnn::mse, ctnn::adam, B>>(ctnn::adam{.learning_rate = 0.01f});
+  std::vector<float> g(Net::parameter_count);
+  const std::span<const float, B * Net::input_size> xs(x.data(), x.size());
+  const std::span<const float, B * Net::output_size> ts(t.data(), t.size());
+  const float loss = tr->gradient(*net, xs, ts, std::span<float, Net::parameter_count>(g.data(), g.size()));
   CHECK(std::abs(loss - f["loss"][0]) <= 1e-5 * std::abs(f["loss"][0]));
   const double ge = rel_error(g, f["grad"]);
-  INFO("gradient relative error " << ge);
+  INFO(file << ": gradient relative error " << ge);
   CHECK(ge <= 1e-5);
   for (int s = 0; s < 3; ++s) tr->step(*net, xs, ts);
   CHECK(rel_error(params_of(*net), f["adam"]) <= 1e-4);
+}
+
+}  // namespace
+
+TEST_CASE("layers: elu, silu, gelu, gelu_tanh match PyTorch (forward, loss, gradient, 3 Adam steps)",
+          "[layers][pytorch]") {
+  check_mse_adam_case<ActsNet, 5>("layers_acts.txt");
+}
+
+TEST_CASE("layers: a user-defined layer (examples/extend/feature_scale.hpp) matches PyTorch and finite differences",
+          "[layers][pytorch][extend]") {
+  using Net = network<input<4>, dense<6, ctnn::tanh>, example::feature_scale, dense<2>>;
+  static_assert(ctnn::Layer<Net::layer_type<1>>);
+  check_mse_adam_case<Net, 5>("layers_custom_scale.txt");
+  check_gradient_fd<network<input<3>, example::feature_scale, dense<5, ctnn::gelu>, example::feature_scale, dense<2>>,
+                    ctnn::mse, 4>(9);
+  CHECK(ctnn::network_signature<Net>() ==
+        "ctnn::network<ctnn::input<4>, ctnn::dense<6, ctnn::tanh>, example::feature_scale, ctnn::dense<2, "
+        "ctnn::identity>>");
 }
 
 TEST_CASE("layers: batch_norm and residual match PyTorch (eval forward, train gradient, running statistics)",

@@ -25,11 +25,18 @@
 
 namespace ctnn {
 
-/// Inference-only bf16-weight copy of a network type `Net`. Same input,
+/// Inference-only bf16-weight copy of a network type `Net` (dense layers only). Same input,
 /// output and forward() interface; no training, no model files (convert the
 /// fp32 network after loading it). Parameters live inside the object.
 template <class Net>
 class bf16_network {
+  template <std::size_t... I>
+  static constexpr bool all_dense(std::index_sequence<I...>) {
+    return (detail::is_dense_like<typename Net::template layer_type<I>> && ...);
+  }
+  static_assert(all_dense(std::make_index_sequence<Net::layer_count>{}),
+                "ctnn::bf16_network: only networks of dense layers are supported (not batch_norm, residual or "
+                "dropout yet)");
   template <class Seq>
   struct build;
   template <std::size_t... I>

@@ -81,8 +81,10 @@ struct network_layers;
 template <std::size_t N, std::size_t... I, class... Specs>
 struct network_layers<input<N>, std::index_sequence<I...>, Specs...> {
   static constexpr auto extents = chain_extents<Specs...>(input<N>::extent);
-  // Shape checks first, so their message is the first error.
-  static constexpr bool checked = (Specs::template check<I, extents[I]> && ...);
+  // Shape checks first, so their message is the first error; then each
+  // concrete layer against the layer protocol (user-defined layers).
+  static constexpr bool checked = (Specs::template check<I, extents[I]> && ...) &&
+                                  (layer_check<typename Specs::template layer<I, extents[I]>>::value && ...);
   using tuple = boost::hana::basic_tuple<typename Specs::template layer<I, extents[I]>...>;
 };
 

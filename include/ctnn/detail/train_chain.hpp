@@ -140,6 +140,11 @@ class train_chain {
   using layer_t = typename Owner::template layer_type<I>;
   template <std::size_t I>
   using ops = train_ops<layer_t<I>>;
+  template <std::size_t... I>
+  static constexpr bool trainable(std::index_sequence<I...>) {
+    return (trainable_check<layer_t<I>, Batch>::value && ...);
+  }
+  static_assert(trainable(std::make_index_sequence<Owner::layer_count>{}));
 
   struct geometry {
     std::array<std::size_t, n + 1> act_offset{};

@@ -21,7 +21,9 @@ namespace ctnn {
 /// C++ spelling of an activation tag.
 template <class Act>
 std::string activation_cpp_name() {
-  if constexpr (detail::is_leaky_relu<Act>) {
+  if constexpr (requires { { Act::cpp_name } -> std::convertible_to<std::string_view>; }) {
+    return std::string(Act::cpp_name);  // a user-defined activation names itself
+  } else if constexpr (detail::is_leaky_relu<Act>) {
     return "ctnn::leaky_relu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
   } else if constexpr (detail::is_elu<Act>) {
     return "ctnn::elu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
@@ -54,6 +56,13 @@ std::string spec_cpp_name(const residual_layer<In, Specs...>*) {
      ...);
   }(std::make_index_sequence<Block::layer_count>{});
   return s + ">";
+}
+
+/// A user-defined layer names its spec: `static std::string cpp_spec_name()`.
+template <class Layer>
+  requires requires { { Layer::cpp_spec_name() } -> std::convertible_to<std::string>; }
+std::string spec_cpp_name(const Layer*) {
+  return Layer::cpp_spec_name();
 }
 
 /// The network type as C++ source text.

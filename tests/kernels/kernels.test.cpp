@@ -64,10 +64,10 @@ std::int64_t CurrentTarget() { return HWY_TARGET; }
 
 // ---------------------------------------------------------------- activations
 
-/// Max ulp error of ActivateInPlace<Act> over `values`, at every size.
-template <class Act>
-std::int64_t ActivationMaxUlp(const std::vector<float>& values, std::size_t* compared) {
-  std::int64_t worst = 0;
+/// Runs ActivateInPlace<Act> over `values` in chunks of every size of
+/// kSizes (zero padding after each chunk) and calls on(got, value) per value.
+template <class Act, class F>
+void ForEachActivated(const std::vector<float>& values, F&& on) {
   alignas(64) float buf[ctnn::padded(784)];
   for (std::size_t n : kSizes) {
     for (std::size_t start = 0; start < values.size(); start += n) {
@@ -77,12 +77,19 @@ std::int64_t ActivationMaxUlp(const std::vector<float>& values, std::size_t* com
       std::copy(values.begin() + static_cast<std::ptrdiff_t>(start),
                 values.begin() + static_cast<std::ptrdiff_t>(start + m), buf);
       k::ActivateInPlace<Act>(buf, padded);
-      for (std::size_t i = 0; i < m; ++i) {
-        worst = std::max(worst, ulp_distance(buf[i], Act::apply(values[start + i])));
-        ++*compared;
-      }
+      for (std::size_t i = 0; i < m; ++i) on(buf[i], values[start + i]);
     }
   }
+}
+
+/// Max ulp error of ActivateInPlace<Act> over `values`, at every size.
+template <class Act>
+std::int64_t ActivationMaxUlp(const std::vector<float>& values, std::size_t* compared) {
+  std::int64_t worst = 0;
+  ForEachActivated<Act>(values, [&](float got, float x) {
+    worst = std::max(worst, ulp_distance(got, Act::apply(x)));
+    ++*compared;
+  });
   return worst;
 }
 
@@ -109,22 +116,11 @@ std::int64_t IdentityMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::iden
 template <class Act>
 double ActivationMaxRel(const std::vector<float>& values, double floor) {
   double worst = 0;
-  alignas(64) float buf[ctnn::padded(784)];
-  for (std::size_t n : kSizes) {
-    for (std::size_t start = 0; start < values.size(); start += n) {
-      const std::size_t m = std::min(n, values.size() - start);
-      const std::size_t padded = ctnn::padded(m);
-      std::fill(buf, buf + padded, 0.0f);
-      std::copy(values.begin() + static_cast<std::ptrdiff_t>(start),
-                values.begin() + static_cast<std::ptrdiff_t>(start + m), buf);
-      k::ActivateInPlace<Act>(buf, padded);
-      for (std::size_t i = 0; i < m; ++i) {
-        const double ref = Act::apply(values[start + i]);
-        const double e = std::abs(buf[i] - ref) / std::max(std::abs(ref), floor);
-        worst = std::isnan(e) ? 1e30 : std::max(worst, e);
-      }
-    }
-  }
+  ForEachActivated<Act>(values, [&](float got, float x) {
+    const double ref = Act::apply(x);
+    const double e = std::abs(got - ref) / std::max(std::abs(ref), floor);
+    worst = std::isnan(e) ? 1e30 : std::max(worst, e);
+  });
   return worst;
 }
 std::int64_t EluMaxUlp(std::size_t* n) { return ActivationMaxUlp<ctnn::elu<>>(ActivationInputs(-100.0f, 100.0f), n); }

@@ -50,28 +50,25 @@ void export_header(const Net& net, const std::filesystem::path& path, const std:
   out += "namespace " + name + " {\n\n";
   out += "using network_type = " + network_signature<Net>() + ";\n\n";
   out += "/// Parameters in interchange order (PyTorch state_dict order), exact.\n";
-  out += "inline constexpr std::array<float, " + std::to_string(Net::parameter_count) + "> parameters{\n";
-  char buf[64];
-  for (std::size_t k = 0; k < p.size(); ++k) {
-    std::snprintf(buf, sizeof buf, "%af,", static_cast<double>(p[k]));
-    out += (k % 6 == 0 ? "    " : " ");
-    out += buf;
-    if (k % 6 == 5 || k + 1 == p.size()) out += '\n';
-  }
-  out += "};\n\n";
+  // `inline constexpr std::array<float, N> name{...};`, exact hex floats.
+  auto write_array = [&out](const char* array_name, const std::vector<float>& v) {
+    out += "inline constexpr std::array<float, " + std::to_string(v.size()) + "> " + array_name + "{\n";
+    char buf[64];
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      std::snprintf(buf, sizeof buf, "%af,", static_cast<double>(v[k]));
+      out += (k % 6 == 0 ? "    " : " ");
+      out += buf;
+      if (k % 6 == 5 || k + 1 == v.size()) out += '\n';
+    }
+    out += "};\n\n";
+  };
+  write_array("parameters", p);
   if constexpr (Net::buffer_count != 0) {
     std::vector<float> bv(Net::buffer_count);
     get_buffers(net, std::span<float, Net::buffer_count>(bv.data(), bv.size()));
     detail::check_finite(bv, "export_header (buffers)");
     out += "/// Non-trainable state (batch_norm running statistics), exact.\n";
-    out += "inline constexpr std::array<float, " + std::to_string(Net::buffer_count) + "> buffers{\n";
-    for (std::size_t k = 0; k < bv.size(); ++k) {
-      std::snprintf(buf, sizeof buf, "%af,", static_cast<double>(bv[k]));
-      out += (k % 6 == 0 ? "    " : " ");
-      out += buf;
-      if (k % 6 == 5 || k + 1 == bv.size()) out += '\n';
-    }
-    out += "};\n\n";
+    write_array("buffers", bv);
   }
   out += "/// The trained network, built at compile time.\n";
   out += "inline constexpr network_type network = [] {\n";

@@ -189,6 +189,15 @@ HWY_INLINE void ActivateInPlace(float* HWY_RESTRICT p, std::size_t n) {
   for (std::size_t i = 0; i < n; i += N) hn::Store(Activate(d, hn::Load(d, p + i), Act{}), d, p + i);
 }
 
+/// y = act(z) for `n` floats (elementwise activations; n a multiple of
+/// pad_floats, both aligned).
+template <class Act>
+HWY_INLINE void ActivateTo(const float* HWY_RESTRICT z, float* HWY_RESTRICT y, std::size_t n) {
+  const hn::ScalableTag<float> d;
+  const std::size_t N = hn::Lanes(d);
+  for (std::size_t i = 0; i < n; i += N) hn::Store(Activate(d, hn::Load(d, z + i), Act{}), d, y + i);
+}
+
 /// Exact, overflow-safe softmax in place over the first `Count` of `Padded`
 /// floats (Padded a multiple of pad_floats, 1 <= Count <= Padded, `p`
 /// aligned). Lanes in [Count, Padded) are ignored on input and set to 0.

@@ -50,6 +50,14 @@ struct backend {
   /// y = act(z) for `rows` rows of width Out (stride Padded); z is kept.
   template <class Act, std::size_t Out, std::size_t Padded>
   static constexpr void activate_rows_to(const float* z, float* y, std::size_t rows) {
+    if constexpr (Act::elementwise) {
+      if (!std::is_constant_evaluated()) {
+        HWY_STATIC_DISPATCH(ActivateTo<Act>)(z, y, rows * Padded);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t c = Out; c < Padded; ++c) y[r * Padded + c] = 0.0f;
+        return;
+      }
+    }
     for (std::size_t i = 0; i < rows * Padded; ++i) y[i] = z[i];
     activate_rows<Act, Out, Padded>(y, rows);
   }

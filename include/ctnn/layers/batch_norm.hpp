@@ -111,57 +111,64 @@ class batch_norm_layer {
   template <std::size_t Batch>
   static constexpr std::size_t train_scratch = 1;
 
+  // The loops run over rows outside and features inside (contiguous, so the
+  // compiler vectorises them); sums in double. Padding lanes: x = γ = β = 0
+  // give x̂ = y = dx = 0 and zero gradients.
   template <class Backend, std::size_t Batch>
   constexpr void train_forward(train_cache<Batch>& c, const float* X, float* Y, float*) const {
     constexpr std::size_t P = out_padded;
-    for (std::size_t f = 0; f < C; ++f) {
-      double sum = 0;
-      for (std::size_t b = 0; b < Batch; ++b) sum += X[b * P + f];
-      const double mean = sum / Batch;
-      double sq = 0;
-      for (std::size_t b = 0; b < Batch; ++b) {
-        const double d = X[b * P + f] - mean;
-        sq += d * d;
+    std::array<double, P> sum{}, sq{};
+    for (std::size_t b = 0; b < Batch; ++b)
+      for (std::size_t f = 0; f < P; ++f) sum[f] += X[b * P + f];
+    for (std::size_t f = 0; f < P; ++f) sum[f] /= Batch;  // the mean
+    for (std::size_t b = 0; b < Batch; ++b)
+      for (std::size_t f = 0; f < P; ++f) {
+        const double d = X[b * P + f] - sum[f];
+        sq[f] += d * d;
       }
-      const double var = sq / Batch;
-      const double inv = 1.0 / detail::sqrt(var + epsilon);
-      c.mean[f] = static_cast<float>(mean);
-      c.var_unbiased[f] = static_cast<float>(sq / (Batch - 1));
-      c.inv_std[f] = static_cast<float>(inv);
-      for (std::size_t b = 0; b < Batch; ++b) {
-        const float xh = static_cast<float>((X[b * P + f] - mean) * inv);
-        c.xhat[b * P + f] = xh;
-        Y[b * P + f] = gamma(f) * xh + beta(f);
-      }
+    for (std::size_t f = 0; f < P; ++f) {
+      c.mean[f] = static_cast<float>(sum[f]);
+      c.var_unbiased[f] = static_cast<float>(sq[f] / (Batch - 1));
+      sq[f] = 1.0 / detail::sqrt(sq[f] / Batch + epsilon);  // now 1/σ
+      c.inv_std[f] = static_cast<float>(sq[f]);
     }
     for (std::size_t b = 0; b < Batch; ++b)
-      for (std::size_t f = C; f < P; ++f) Y[b * P + f] = c.xhat[b * P + f] = 0.0f;
+      for (std::size_t f = 0; f < P; ++f) {
+        const float xh = static_cast<float>((X[b * P + f] - sum[f]) * sq[f]);
+        c.xhat[b * P + f] = xh;
+        Y[b * P + f] = p_[f] * xh + p_[P + f];
+      }
   }
 
   /// dγ = Σ dy·x̂, dβ = Σ dy,
-  /// dx = (inv_std/B)·(B·dx̂ − Σ dx̂ − x̂·Σ dx̂·x̂) with dx̂ = γ·dy.
+  /// dx = (inv_std/B)·(B·dx̂ − Σ dx̂ − x̂·Σ dx̂·x̂) with dx̂ = γ·dy, i.e.
+  /// dx = a·dy − b − x̂·c per feature (Σ dx̂ = γ·dβ, Σ dx̂·x̂ = γ·dγ).
   template <class Backend, std::size_t Batch>
   constexpr void train_backward(train_cache<Batch>& c, const float*, const float*, float* dY, float* dX, float* grad,
                                 float*) const {
     constexpr std::size_t P = out_padded;
-    for (std::size_t f = 0; f < P; ++f) grad[f] = grad[P + f] = 0.0f;
-    for (std::size_t f = 0; f < C; ++f) {
-      double dg = 0, db = 0;
-      for (std::size_t b = 0; b < Batch; ++b) {
-        dg += static_cast<double>(dY[b * P + f]) * c.xhat[b * P + f];
-        db += dY[b * P + f];
+    std::array<double, P> dg{}, db{};
+    for (std::size_t b = 0; b < Batch; ++b)
+      for (std::size_t f = 0; f < P; ++f) {
+        dg[f] += static_cast<double>(dY[b * P + f]) * c.xhat[b * P + f];
+        db[f] += dY[b * P + f];
       }
-      grad[f] = static_cast<float>(dg);
-      grad[P + f] = static_cast<float>(db);
-      if (dX == nullptr) continue;
-      // Σ dx̂ = γ·db, Σ dx̂·x̂ = γ·dg.
-      const double g = gamma(f), k = c.inv_std[f] / static_cast<double>(Batch);
-      for (std::size_t b = 0; b < Batch; ++b)
-        dX[b * P + f] = static_cast<float>(k * (Batch * g * dY[b * P + f] - g * db - c.xhat[b * P + f] * g * dg));
+    for (std::size_t f = 0; f < P; ++f) {
+      grad[f] = static_cast<float>(dg[f]);
+      grad[P + f] = static_cast<float>(db[f]);
     }
-    if (dX != nullptr)
-      for (std::size_t b = 0; b < Batch; ++b)
-        for (std::size_t f = C; f < P; ++f) dX[b * P + f] = 0.0f;
+    if (dX == nullptr) return;
+    // In double: the three terms cancel (float here costs PyTorch parity).
+    std::array<double, P> ca{}, cb{}, cc{};
+    for (std::size_t f = 0; f < P; ++f) {
+      const double g = p_[f], k = c.inv_std[f] / static_cast<double>(Batch);
+      ca[f] = k * Batch * g;
+      cb[f] = k * g * db[f];
+      cc[f] = k * g * dg[f];
+    }
+    for (std::size_t b = 0; b < Batch; ++b)
+      for (std::size_t f = 0; f < P; ++f)
+        dX[b * P + f] = static_cast<float>(ca[f] * dY[b * P + f] - cb[f] - c.xhat[b * P + f] * cc[f]);
   }
 
   template <std::size_t Batch>

@@ -95,3 +95,10 @@ TEST_CASE("search: a diverging learning rate is reported, not fatal", "[search][
   CHECK(table[0].learning_rate == 0.01f);
   CHECK(std::isnan(table[1].validation_accuracy));  // diverged, sorted last
 }
+
+TEST_CASE("search: topology names cover batch_norm, dropout, residual blocks and user layers", "[search]") {
+  using Net = ctnn::network<ctnn::input<4>, ctnn::dense<8, ctnn::relu>, ctnn::batch_norm<>,
+                            ctnn::residual<ctnn::dense<3, ctnn::gelu>, ctnn::dense<8>>, ctnn::dropout<1, 10>,
+                            ctnn::dense<2, ctnn::softmax>>;
+  CHECK(ctnn::topology_name<Net>() == "4-8(relu)-bn-res[3(gelu)-8(identity)]-dropout-2(softmax)");
+}

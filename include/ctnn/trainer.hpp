@@ -46,8 +46,11 @@ class divergence_error : public std::runtime_error {
 /// cross_entropy), an optimizer (sgd, adam, adamw) and the compile-time batch
 /// size. Inputs are Batch·input_size floats, row-major (sample after sample).
 /// Targets are Batch·output_size floats, or, for cross_entropy, Batch class
-/// indices. No heap allocation, no large stack buffers.
-/// Example: tests/trainer.test.cpp, examples/xor.cpp
+/// indices. No heap allocation, no large stack buffers. Any layer that
+/// follows the layer protocol (ctnn/layers/layer.hpp) trains: dense,
+/// batch_norm (its running statistics move once a step is accepted),
+/// residual blocks, dropout, user-defined layers.
+/// Example: tests/trainer.test.cpp, examples/xor.cpp, examples/fashion_mnist_residual.cpp
 template <class Net, class L, class Optimizer, std::size_t Batch, class Target = detail::static_target>
 class trainer {
   static_assert(detail::loss_check<L>::value, "ctnn::trainer<Net, L, ...>: L must satisfy ctnn::Loss");

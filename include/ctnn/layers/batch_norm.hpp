@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "ctnn/config.hpp"
 #include "ctnn/detail/cmath.hpp"
@@ -29,6 +30,7 @@ class batch_norm_layer {
   static constexpr std::size_t out_extent = C;
   static constexpr std::size_t in_padded = padded(C);
   static constexpr std::size_t out_padded = padded(C);
+  static constexpr std::string_view short_name = "bn";  // in ctnn::topology_name
   static constexpr float momentum = static_cast<float>(static_cast<double>(MomentumNum) / MomentumDen);
   static constexpr double epsilon = 1.0 / detail::powi(10.0, EpsilonExp);
   static constexpr bool reads_input_padding = true;  // needs an aligned, zero-padded input

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "ctnn/config.hpp"
 #include "ctnn/random.hpp"
@@ -25,6 +26,7 @@ class dropout_layer {
   static constexpr std::size_t out_extent = C;
   static constexpr std::size_t in_padded = padded(C);
   static constexpr std::size_t out_padded = padded(C);
+  static constexpr std::string_view short_name = "dropout";  // in ctnn::topology_name
   static constexpr double rate = static_cast<double>(Num) / static_cast<double>(Den);
   static constexpr bool reads_input_padding = true;
   static constexpr std::size_t parameter_count = 0;

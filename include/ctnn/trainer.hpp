@@ -266,7 +266,8 @@ class trainer {
         const std::size_t base = off - chain::template param_offset<I>;
         for (std::size_t k = 0; k < Lt::parameter_count; ++k) {
           const std::size_t at = Lt::storage_index(k);
-          if (at >= base && at < base + n) opt_.update(p + (at - base), grads_.data() + off + (at - base), 1, state_, off + (at - base));
+          if (at < base || at >= base + n) continue;  // in another block
+          opt_.update(p + (at - base), grads_.data() + off + (at - base), 1, state_, off + (at - base));
         }
       });
       return;

@@ -38,11 +38,10 @@ constexpr void dense_forward(const Layer& layer, const float* x, float* y) {
 /// write y's padding lanes). Dense layers: dense_forward.
 template <class Layer>
 constexpr void layer_forward(const Layer& layer, const float* x, float* y) {
-  if constexpr (!detail::is_dense_like<Layer>) {
-    layer.forward(x, y);
-    return;
-  } else {
+  if constexpr (detail::is_dense_like<Layer>) {
     dense_forward(layer, x, y);
+  } else {
+    layer.forward(x, y);
   }
 }
 

@@ -76,11 +76,10 @@ inline constexpr bool is_dense_like = requires { Layer::weight_layout; };
 template <class Layer>
 inline constexpr bool is_layer_list = requires { Layer::layer_count; };
 
-/// Checks a concrete layer type piece by piece (for user-defined layers), so
-/// that a type missing one requirement of ctnn::Layer is refused with a
-/// message naming it. Dense-like layers go through the same checks.
+/// The requirements of ctnn::Layer, one by one (ctnn::Layer is their
+/// conjunction; layer_check asserts each with a message).
 template <class L>
-struct layer_check {
+struct layer_requirements {
   static constexpr bool has_extents = requires {
     { L::in_extent } -> std::convertible_to<std::size_t>;
     { L::out_extent } -> std::convertible_to<std::size_t>;
@@ -101,21 +100,29 @@ struct layer_check {
     if constexpr (has_parameters) return L::parameter_storage % pad_floats == 0;
     return true;
   }();
-  static_assert(has_extents, "ctnn layer: the type needs static constexpr std::size_t in_extent, out_extent, "
-                             "in_padded and out_padded (padded = ctnn::padded(extent))");
-  static_assert(has_parameters,
+  static constexpr bool value = has_extents && has_parameters && has_forward && has_padding_flag && storage_padded;
+};
+
+/// Checks a concrete layer type piece by piece (for user-defined layers), so
+/// that a type missing one requirement of ctnn::Layer is refused with a
+/// message naming it. Dense-like layers go through the same checks.
+template <class L>
+struct layer_check : layer_requirements<L> {
+  using r = layer_requirements<L>;
+  static_assert(r::has_extents, "ctnn layer: the type needs static constexpr std::size_t in_extent, out_extent, "
+                                "in_padded and out_padded (padded = ctnn::padded(extent))");
+  static_assert(r::has_parameters,
                 "ctnn layer: the type needs parameter_count, parameter_storage, storage_index(k), "
                 "for_each_parameter(f) and for_each_parameter_block(f) (a layer without parameters: 0, 0, k and "
                 "functions that call nothing)");
-  static_assert(has_forward, "ctnn layer: the type needs `constexpr void forward(const float* x, float* y) const` "
-                             "(one sample; x holds in_padded floats, y receives out_padded floats)");
-  static_assert(has_padding_flag,
+  static_assert(r::has_forward, "ctnn layer: the type needs `constexpr void forward(const float* x, float* y) const` "
+                                "(one sample; x holds in_padded floats, y receives out_padded floats)");
+  static_assert(r::has_padding_flag,
                 "ctnn layer: the type needs `static constexpr bool reads_input_padding` (true: it gets an aligned, "
                 "zero-padded input)");
-  static_assert(storage_padded,
+  static_assert(r::storage_padded,
                 "ctnn layer: parameter_storage must be a multiple of ctnn::pad_floats, each block aligned to "
                 "ctnn::alignment (the optimizers update whole vectors): pad the parameter array");
-  static constexpr bool value = has_extents && has_parameters && has_forward && has_padding_flag && storage_padded;
 };
 
 /// What the trainer needs beyond inference.
@@ -135,13 +142,6 @@ struct trainable_check {
 
 /// A concrete layer type that satisfies the protocol above (inference part).
 template <class L>
-concept Layer = requires(const L& c, const float* x, float* y) {
-  { L::in_extent } -> std::convertible_to<std::size_t>;
-  { L::out_extent } -> std::convertible_to<std::size_t>;
-  { L::parameter_count } -> std::convertible_to<std::size_t>;
-  { L::reads_input_padding } -> std::convertible_to<bool>;
-  c.for_each_parameter([](const float&) {});
-  c.for_each_parameter_block([](const float*, std::size_t) {});
-} && (detail::is_dense_like<L> || requires(const L& c, const float* x, float* y) { c.forward(x, y); });
+concept Layer = detail::layer_requirements<L>::value;
 
 }  // namespace ctnn

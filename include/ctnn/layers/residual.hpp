@@ -31,15 +31,31 @@ class residual_layer {
   using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<typename build::tuple&>()))>;
 
  private:
-  template <class F, std::size_t... I>
-  static constexpr auto fold(F f, std::index_sequence<I...>) {
-    return f(std::type_identity<layer_type<I>>{}...);
-  }
   static constexpr auto all = std::index_sequence_for<Specs...>{};
+  /// Per body layer: parameter and buffer counts, storage sizes, storage_index.
+  struct table {
+    std::array<std::size_t, layer_count> params, storage, buffers;
+    std::array<std::size_t (*)(std::size_t), layer_count> index;
+  };
+  template <std::size_t... I>
+  static constexpr table make_table(std::index_sequence<I...>) {
+    return {{layer_type<I>::parameter_count...},
+            {layer_type<I>::parameter_storage...},
+            {detail::buffer_count<layer_type<I>>...},
+            {&layer_type<I>::storage_index...}};
+  }
+  static constexpr table body = make_table(all);
+  static constexpr std::size_t sum(const std::array<std::size_t, layer_count>& v) {
+    std::size_t t = 0;
+    for (std::size_t e : v) t += e;
+    return t;
+  }
 
  public:
   static constexpr std::size_t in_extent = In;
   static constexpr std::size_t out_extent = In;
+  static constexpr std::size_t input_size = In;   // the body as a network, for reference::forward
+  static constexpr std::size_t output_size = In;
   static constexpr std::size_t in_padded = padded(In);
   static constexpr std::size_t out_padded = padded(In);
   static constexpr bool reads_input_padding = true;
@@ -48,28 +64,19 @@ class residual_layer {
     for (std::size_t e : build::extents) m = padded(e) > m ? padded(e) : m;
     return m;
   }();
-  static constexpr std::size_t parameter_count =
-      fold([](auto... t) { return (std::size_t{0} + ... + decltype(t)::type::parameter_count); }, all);
-  static constexpr std::size_t parameter_storage =
-      fold([](auto... t) { return (std::size_t{0} + ... + decltype(t)::type::parameter_storage); }, all);
-  static constexpr std::size_t buffer_count =
-      fold([](auto... t) { return (std::size_t{0} + ... + detail::buffer_count<typename decltype(t)::type>); }, all);
+  static constexpr std::size_t parameter_count = sum(body.params);
+  static constexpr std::size_t parameter_storage = sum(body.storage);
+  static constexpr std::size_t buffer_count = sum(body.buffers);
 
   /// Interchange index k → storage offset: the body's layers one after another.
   static constexpr std::size_t storage_index(std::size_t k) noexcept {
-    std::size_t result = 0, params = 0, storage = 0;
-    bool found = false;
-    fold(
-        [&](auto... t) {
-          ((!found && k < params + decltype(t)::type::parameter_count
-                ? (result = storage + decltype(t)::type::storage_index(k - params), found = true)
-                : (params += decltype(t)::type::parameter_count, storage += decltype(t)::type::parameter_storage,
-                   false)),
-           ...);
-          return 0;
-        },
-        all);
-    return result;
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < layer_count; ++i) {
+      if (k < body.params[i]) return offset + body.index[i](k);
+      k -= body.params[i];
+      offset += body.storage[i];
+    }
+    return offset;  // k >= parameter_count: past the end
   }
 
   template <std::size_t I>
@@ -117,14 +124,8 @@ class residual_layer {
 
   /// One sample, scalar reference: y = x + body(x).
   constexpr void forward(const float* x, float* y) const {
-    std::array<float, max_padded> a{}, b{};
-    for (std::size_t i = 0; i < In; ++i) a[i] = x[i];
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((I % 2 == 0 ? reference::layer_forward(layer<I>(), a.data(), b.data())
-                   : reference::layer_forward(layer<I>(), b.data(), a.data())),
-       ...);
-    }(all);
-    const auto& out = layer_count % 2 == 1 ? b : a;
+    std::array<float, In> out{};
+    reference::forward(*this, x, out.data());
     for (std::size_t i = 0; i < In; ++i) y[i] = x[i] + out[i];
     for (std::size_t i = In; i < out_padded; ++i) y[i] = 0.0f;
   }

@@ -27,6 +27,8 @@
 
 #include "ctnn/ctnn.hpp"
 
+#include <hwy/targets.h>
+
 namespace {
 using ctnn::dense;
 using ctnn::input;
@@ -96,13 +98,18 @@ struct naive {
 };
 
 // ------------------------------------------------------- Eigen fixed-size
-template <int In, int Out>
+// Both storage orders: a competent Eigen user picks the faster one per
+// workload (column-major, Eigen's default, wins the small nets on AVX-512;
+// row-major the wide ones), so the tables compare ctnn against the faster.
+template <int In, int Out, int Order>
 struct eigen_layer {
-  Eigen::Matrix<float, Out, In, Eigen::RowMajor> w;
+  // A 1-column or 1-row matrix has only one legal storage order in Eigen.
+  static constexpr int order = In == 1 ? Eigen::ColMajor : (Out == 1 ? Eigen::RowMajor : Order);
+  Eigen::Matrix<float, Out, In, order> w;
   Eigen::Matrix<float, Out, 1> b;
 };
-template <class Layer, int In, int Out>
-void load(eigen_layer<In, Out>& e, const Layer& l) {
+template <class Layer, int In, int Out, int Order>
+void load(eigen_layer<In, Out, Order>& e, const Layer& l) {
   for (int o = 0; o < Out; ++o) {
     for (int i = 0; i < In; ++i) e.w(o, i) = l.weight(static_cast<std::size_t>(o), static_cast<std::size_t>(i));
     e.b(o) = l.bias(static_cast<std::size_t>(o));
@@ -115,11 +122,11 @@ void eigen_softmax(Eigen::Matrix<float, N, 1>& v) {
 }
 
 /// In → H1 (ReLU) → H2 (ReLU) → Out (`OutAct`): S1, S2 and S5.
-template <int In, int H1, int H2, int Out, act OutAct>
+template <int In, int H1, int H2, int Out, act OutAct, int Order>
 struct eigen_relu_mlp {
-  eigen_layer<In, H1> l0;
-  eigen_layer<H1, H2> l1;
-  eigen_layer<H2, Out> l2;
+  eigen_layer<In, H1, Order> l0;
+  eigen_layer<H1, H2, Order> l1;
+  eigen_layer<H2, Out, Order> l2;
   Eigen::Matrix<float, H1, 1> h0;
   Eigen::Matrix<float, H2, 1> h1;
   Eigen::Matrix<float, Out, 1> y;
@@ -134,13 +141,17 @@ struct eigen_relu_mlp {
     if constexpr (OutAct == act::softmax) eigen_softmax(y);
   }
 };
-using eigen_s1 = eigen_relu_mlp<2, 16, 16, 1, act::sigmoid>;
-using eigen_s2 = eigen_relu_mlp<16, 64, 64, 8, act::identity>;
-using eigen_s5 = eigen_relu_mlp<784, 256, 128, 10, act::softmax>;
+template <int Order>
+using eigen_s1 = eigen_relu_mlp<2, 16, 16, 1, act::sigmoid, Order>;
+template <int Order>
+using eigen_s2 = eigen_relu_mlp<16, 64, 64, 8, act::identity, Order>;
+template <int Order>
+using eigen_s5 = eigen_relu_mlp<784, 256, 128, 10, act::softmax, Order>;
+template <int Order>
 struct eigen_s3 {
-  eigen_layer<8, 32> l0;
-  eigen_layer<32, 32> l1, l2;
-  eigen_layer<32, 1> l3;
+  eigen_layer<8, 32, Order> l0;
+  eigen_layer<32, 32, Order> l1, l2;
+  eigen_layer<32, 1, Order> l3;
   Eigen::Matrix<float, 32, 1> h0, h1;
   Eigen::Matrix<float, 1, 1> y;
   void forward(const Eigen::Matrix<float, 8, 1>& x) {
@@ -154,9 +165,10 @@ struct eigen_s3 {
     y += l3.b;
   }
 };
+template <int Order>
 struct eigen_s4 {
-  eigen_layer<784, 128> l0;
-  eigen_layer<128, 10> l1;
+  eigen_layer<784, 128, Order> l0;
+  eigen_layer<128, 10, Order> l1;
   Eigen::Matrix<float, 128, 1> h0;
   Eigen::Matrix<float, 10, 1> y;
   void forward(const Eigen::Matrix<float, 784, 1>& x) {
@@ -439,10 +451,11 @@ double estimate_ghz() {
 }
 
 // ------------------------------------------------------------ registration
-#define CTNN_L(S, E)                                        \
-  BENCHMARK(L_ctnn<S>)->Name("L/" #S "/ctnn");              \
-  BENCHMARK(L_naive<S>)->Name("L/" #S "/naive");            \
-  BENCHMARK(L_eigen<S, E>)->Name("L/" #S "/eigen")
+#define CTNN_L(S, E)                                                         \
+  BENCHMARK(L_ctnn<S>)->Name("L/" #S "/ctnn");                               \
+  BENCHMARK(L_naive<S>)->Name("L/" #S "/naive");                             \
+  BENCHMARK(L_eigen<S, E<Eigen::ColMajor>>)->Name("L/" #S "/eigen_colmajor"); \
+  BENCHMARK(L_eigen<S, E<Eigen::RowMajor>>)->Name("L/" #S "/eigen_rowmajor")
 CTNN_L(S1, eigen_s1);
 CTNN_L(S2, eigen_s2);
 CTNN_L(S3, eigen_s3);
@@ -458,11 +471,27 @@ CTNN_B(S5, act::softmax);
 BENCHMARK(T1_ctnn)->Name("T1/ctnn")->Unit(benchmark::kMillisecond);
 BENCHMARK(T1_eigen)->Name("T1/eigen")->Unit(benchmark::kMillisecond);
 
+/// The best Highway target this CPU supports (what -march=native could use).
+std::int64_t best_cpu_target() {
+  const std::int64_t t = hwy::SupportedTargets();
+  return t & -t;  // lowest bit = best target
+}
+const char* compiler_name() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "g++ " __VERSION__;
+#else
+  return "unknown compiler";
+#endif
+}
+
 /// Console output as usual, plus a record of each run for the ratio table.
 class recording_reporter : public benchmark::ConsoleReporter {
  public:
   std::map<std::string, double> ns;     // real time per iteration (median of repetitions if any)
   std::map<std::string, double> items;  // items/s
+  std::map<std::string, std::string> eigen_order;  // per net: "col" or "row", the faster Eigen baseline
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
@@ -485,15 +514,29 @@ int main(int argc, char** argv) {
     if (std::strcmp(a, "--quick") == 0) a = quick_flag;
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());
+  std::printf("ctnn %d.%d.%d, static target %s (best this CPU supports: %s), %s\n", CTNN_VERSION_MAJOR,
+              CTNN_VERSION_MINOR, CTNN_VERSION_PATCH,
+              hwy::TargetName(HWY_STATIC_TARGET), hwy::TargetName(best_cpu_target()), compiler_name());
   recording_reporter rep;
   benchmark::RunSpecifiedBenchmarks(&rep);
+  // Eigen baseline per workload: the faster of its two storage orders.
+  for (const char* s : {"S1", "S2", "S3", "S4", "S5"}) {
+    const std::string b = std::string("L/") + s + "/eigen";
+    if (!rep.ns.count(b + "_colmajor") || !rep.ns.count(b + "_rowmajor")) continue;
+    const bool col = rep.ns[b + "_colmajor"] <= rep.ns[b + "_rowmajor"];
+    rep.ns[b] = rep.ns[b + (col ? "_colmajor" : "_rowmajor")];
+    rep.eigen_order[s] = col ? "col" : "row";
+  }
   std::printf("\nL: single-sample latency, ns per forward (dependency chain); ratio = baseline / ctnn (> 1: ctnn faster)\n");
-  std::printf("%-4s %10s %10s %10s %12s %12s\n", "net", "ctnn", "naive", "eigen", "naive/ctnn", "eigen/ctnn");
+  std::printf("eigen = the faster of Eigen's column-major and row-major storage for that net (order: which)\n");
+  std::printf("%-4s %10s %10s %10s %10s %10s %12s %12s\n", "net", "ctnn", "naive", "eigen col", "eigen row", "eigen",
+              "naive/ctnn", "eigen/ctnn");
   for (const char* s : {"S1", "S2", "S3", "S4", "S5"}) {
     const std::string b = std::string("L/") + s + "/";
-    if (!rep.ns.count(b + "ctnn")) continue;
+    if (!rep.ns.count(b + "ctnn") || !rep.ns.count(b + "naive") || !rep.ns.count(b + "eigen")) continue;
     const double c = rep.ns[b + "ctnn"], nv = rep.ns[b + "naive"], e = rep.ns[b + "eigen"];
-    std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, c, nv, e, nv / c, e / c);
+    std::printf("%-4s %10.1f %10.1f %10.1f %10.1f %7.1f %s %12.2f %12.2f\n", s, c, nv, rep.ns[b + "eigen_colmajor"],
+                rep.ns[b + "eigen_rowmajor"], e, rep.eigen_order[s].c_str(), nv / c, e / c);
   }
   std::printf("\nL, bf16 weights (ctnn::bf16_network), ns per forward; ratio = baseline / ctnn_bf16\n");
   std::printf("%-4s %10s %10s %10s %12s %12s\n", "net", "bf16", "fp32", "eigen", "fp32/bf16", "eigen/bf16");

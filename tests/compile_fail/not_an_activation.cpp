@@ -1,4 +1,5 @@
 // expect: ctnn activation: the type needs `static constexpr std::string_view name`
+// expect: ctnn::dense<Units, Act>: Act must satisfy ctnn::Activation
 #include <ctnn/ctnn.hpp>
 struct not_an_activation {};
 #ifdef CTNN_CONTROL

@@ -49,3 +49,32 @@ constexpr std::size_t padded(std::size_t n) noexcept {
 #else
 #define CTNN_UNROLL_ALL
 #endif
+
+// Whether Highway's static target carries target attributes beyond the TU's
+// -march. It does with g++ on aarch64: Highway 1.0.3 supports run-time
+// dispatch there and so compiles its NEON target with
+// __attribute__((target("+crypto"))) and SVE2 with "+sve2-aes", which a
+// plain `-march=armv8-a` lacks. g++ then refuses to inline Highway's
+// always_inline ops into code without those options ("inlining failed ...
+// target specific option mismatch"). Two consequences, so that a plain
+// cross-compile works: the kernel entry points below are ordinary inline
+// functions (one call per kernel), and user activations' optional
+// apply_simd/backward_simd (ordinary templates, without the attribute) are
+// not used — their scalar apply/backward run lane by lane; add
+// `-march=armv8-a+crypto` to use them. ctnn's kernels use no AES
+// instruction, so such binaries run on cores without the crypto extension.
+#if defined(__aarch64__) && defined(__GNUC__) && !defined(__clang__) && \
+    (!defined(__ARM_FEATURE_AES) || (defined(__ARM_FEATURE_SVE2) && !defined(__ARM_FEATURE_SVE2_AES)))
+#define CTNN_STATIC_TARGET_BEYOND_MARCH 1
+#else
+#define CTNN_STATIC_TARGET_BEYOND_MARCH 0
+#endif
+
+// Kernel entry points: the kernels that static dispatch calls from ordinary
+// (not target-attributed) code. always_inline unless the static target's
+// attributes exceed -march (above).
+#if CTNN_STATIC_TARGET_BEYOND_MARCH
+#define CTNN_KERNEL_ENTRY inline
+#else
+#define CTNN_KERNEL_ENTRY inline __attribute__((always_inline))
+#endif

@@ -6,6 +6,8 @@
 #include "ctnn/dynamic.hpp"
 
 #include <catch2/catch.hpp>
+
+#include "all_targets.hpp"
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -68,29 +70,27 @@ void compare(worst_error& w, std::uint64_t seed) {
     }
   }
 }
+
+/// The target bit whose name ctnn::dynamic reports (0 if none matches).
+std::int64_t target_of(const char* name) {
+  for (const std::int64_t t : hwy::SupportedAndGeneratedTargets())
+    if (std::string(hwy::TargetName(t)) == name) return t;
+  return 0;
+}
 }  // namespace
 
-TEST_CASE("dynamic: every supported target runs the same networks and matches the reference", "[dynamic]") {
-  const auto targets = hwy::SupportedAndGeneratedTargets();
-  std::string names;
-  for (auto t : targets) names += std::string(hwy::TargetName(t)) + " ";
-  INFO("targets: " << names);
-  REQUIRE(targets.size() >= 2);  // the baseline and at least one better target
-  for (const std::int64_t target : targets) {
-    hwy::SetSupportedTargetsForTest(target);
-    DYNAMIC_SECTION(hwy::TargetName(target)) {
-      CHECK(std::string(ctnn::dynamic::target_name()) == hwy::TargetName(target));  // dispatch really switched
-      worst_error w;
-      compare<NetA>(w, 1);
-      compare<NetB>(w, 2);
-      compare<NetC>(w, 3);
-      compare<NetD>(w, 4);
-      INFO("compared " << w.count << " outputs, worst error " << w.ratio << " of the allowance");
-      CHECK(w.count > 2000);
-      CHECK(w.ratio <= 1.0);
-    }
-  }
-  hwy::SetSupportedTargetsForTest(0);
+TEST_CASE("dynamic: all targets — every supported target runs the same networks and matches the reference", "[dynamic]") {
+  REQUIRE(hwy::SupportedAndGeneratedTargets().size() >= 2);  // the baseline and at least one better target
+  ctnn_test::for_each_target([] { return target_of(ctnn::dynamic::target_name()); }, [] {
+    worst_error w;
+    compare<NetA>(w, 1);
+    compare<NetB>(w, 2);
+    compare<NetC>(w, 3);
+    compare<NetD>(w, 4);
+    INFO("compared " << w.count << " outputs, worst error " << w.ratio << " of the allowance");
+    CHECK(w.count > 2000);
+    CHECK(w.ratio <= 1.0);
+  });
 }
 
 TEST_CASE("dynamic: without a forced target, dispatch picks the best supported one", "[dynamic]") {

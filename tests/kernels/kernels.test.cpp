@@ -4,6 +4,7 @@
 // test loops over them with hwy::SetSupportedTargetsForTest), at awkward
 // sizes: 1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 784.
 
+#include "ctnn/detail/targets.hpp"  // before Highway: the targets ctnn supports
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels.test.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -17,6 +18,7 @@
 #define CTNN_KERNELS_TEST_ONCE_
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -64,11 +66,16 @@ std::int64_t CurrentTarget() { return HWY_TARGET; }
 
 // ---------------------------------------------------------------- activations
 
-/// Runs ActivateInPlace<Act> over `values` in chunks of every size of
-/// kSizes (zero padding after each chunk) and calls on(got, value) per value.
+/// Runs both elementwise entry kernels, ActivateInPlace<Act> and
+/// ActivateTo<Act> (out of place: the training path), over `values` in
+/// chunks of every size of kSizes (zero padding after each chunk) and calls
+/// on(got, value) for each result of each. ActivateTo must leave its source
+/// as it was (a changed source reports NaN).
 template <class Act, class F>
 void ForEachActivated(const std::vector<float>& values, F&& on) {
   alignas(64) float buf[ctnn::padded(784)];
+  alignas(64) float src[ctnn::padded(784)];
+  alignas(64) float dst[ctnn::padded(784)];
   for (std::size_t n : kSizes) {
     for (std::size_t start = 0; start < values.size(); start += n) {
       const std::size_t m = std::min(n, values.size() - start);
@@ -76,8 +83,16 @@ void ForEachActivated(const std::vector<float>& values, F&& on) {
       std::fill(buf, buf + padded, 0.0f);
       std::copy(values.begin() + static_cast<std::ptrdiff_t>(start),
                 values.begin() + static_cast<std::ptrdiff_t>(start + m), buf);
+      std::copy(buf, buf + padded, src);
+      std::fill(dst, dst + padded, std::numeric_limits<float>::quiet_NaN());
       k::ActivateInPlace<Act>(buf, padded);
-      for (std::size_t i = 0; i < m; ++i) on(buf[i], values[start + i]);
+      k::ActivateTo<Act>(src, dst, padded);
+      for (std::size_t i = 0; i < m; ++i) {
+        const float x = values[start + i];
+        on(buf[i], x);
+        const bool source_kept = std::bit_cast<std::uint32_t>(src[i]) == std::bit_cast<std::uint32_t>(x);
+        on(source_kept ? dst[i] : std::numeric_limits<float>::quiet_NaN(), x);
+      }
     }
   }
 }
@@ -430,7 +445,10 @@ Compare OptimizerCompare() {
   constexpr std::size_t kMax = ctnn::padded(784);
   for (std::size_t n0 : kSizes) {
     const std::size_t n = ctnn::padded(n0);
-    for (int variant = 0; variant < 8; ++variant) {
+    // Every option combination: variants 0-7 are sgd with the bits
+    // 1 = momentum, 2 = nesterov, 4 = weight decay; 8 = adam, 9 = adam with
+    // (coupled, L2) weight decay, 10 = adamw.
+    for (int variant = 0; variant < 11; ++variant) {
       auto p = hwy::AllocateAligned<float>(n), grad = hwy::AllocateAligned<float>(n),
            m = hwy::AllocateAligned<float>(n), v = hwy::AllocateAligned<float>(n);
       auto sgd_state = std::make_unique<ctnn::sgd::state<kMax>>();
@@ -442,16 +460,16 @@ Compare OptimizerCompare() {
       }
       const ctnn::sgd s{.learning_rate = 0.1f, .momentum = (variant & 1) ? 0.9f : 0.0f, .nesterov = (variant & 2) != 0,
                         .weight_decay = (variant & 4) ? 0.01f : 0.0f};
-      const ctnn::adam a{.learning_rate = 0.01f, .weight_decay = (variant & 4) ? 0.1f : 0.0f};
+      const ctnn::adam a{.learning_rate = 0.01f, .weight_decay = variant == 9 ? 0.1f : 0.0f};
       const ctnn::adamw aw{.learning_rate = 0.01f, .weight_decay = 0.1f};
       for (int step = 0; step < 3; ++step) {
         for (std::size_t i = 0; i < n; ++i) grad[i] = uniform(g, -1.0f, 1.0f);
-        if (variant < 4 || variant == 5) {  // sgd variants (5: decay + momentum)
+        if (variant < 8) {
           k::SgdUpdate(p.get(), grad.get(), v.get(), n, s.learning_rate, s.momentum, s.nesterov, s.weight_decay, step == 0);
           s.update(ref.data(), grad.get(), n, *sgd_state, 0);
           ++sgd_state->steps;
         } else {
-          const bool w = variant == 7;  // adamw; 4, 6: adam with/without coupled decay
+          const bool w = variant == 10;
           const auto sc = w ? ctnn::adam::adam_scalars(aw, adam_state->steps + 1)
                             : ctnn::adam::adam_scalars(a, adam_state->steps + 1);
           k::AdamUpdate(p.get(), grad.get(), m.get(), v.get(), n, 0.01f, 0.9f, 0.999f, 1e-8f, sc.step_size,
@@ -476,6 +494,8 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include <catch2/catch.hpp>
 
+#include "all_targets.hpp"
+
 namespace ctnn_test {
 HWY_EXPORT(CurrentTarget);
 HWY_EXPORT(SigmoidMaxUlp);
@@ -498,28 +518,24 @@ HWY_EXPORT(ActivationBackwardCompare);
 HWY_EXPORT(ColumnSumsCompare);
 HWY_EXPORT(OptimizerCompare);
 
-/// Runs `body` once per supported target, with dispatch forced to it.
+/// Runs `body` once per supported target, with dispatch forced to it; names
+/// the targets in the output and fails if the CPU supports one it did not run.
 template <class F>
 void ForEachTarget(F&& body) {
-  const auto targets = hwy::SupportedAndGeneratedTargets();
-  REQUIRE(!targets.empty());
-  for (const std::int64_t target : targets) {
-    hwy::SetSupportedTargetsForTest(target);
-    DYNAMIC_SECTION(hwy::TargetName(target)) {
-      REQUIRE(HWY_DYNAMIC_DISPATCH(CurrentTarget)() == target);  // dispatch really switched
-      body();
-    }
-  }
-  hwy::SetSupportedTargetsForTest(0);
+  for_each_target([] { return HWY_DYNAMIC_DISPATCH(CurrentTarget)(); }, body);
 }
 
-TEST_CASE("kernels: the test loops over more than one target", "[kernels][targets]") {
-  const auto targets = hwy::SupportedAndGeneratedTargets();
-  std::string names;
-  for (auto t : targets) names += std::string(hwy::TargetName(t)) + " ";
-  INFO("targets: " << names);
-  CHECK(targets.size() >= 2);
-  WARN("all-target kernel tests run on: " << names);
+TEST_CASE("kernels: targets — every target the CPU supports is compiled, and more than one", "[kernels][targets]") {
+  const std::int64_t compiled = [] {
+    std::int64_t m = 0;
+    for (auto t : hwy::SupportedAndGeneratedTargets()) m |= t;
+    return m;
+  }();
+  WARN("targets: " << target_names(compiled) << " (CPU: " << target_names(cpu_targets())
+                   << "; left out by this build: " << target_names(excluded_targets) << ")");
+  INFO("supported by this CPU but not compiled: " << target_names(cpu_targets() & ~compiled));
+  CHECK((cpu_targets() & ~compiled) == 0);
+  CHECK(hwy::SupportedAndGeneratedTargets().size() >= 2);
 }
 
 TEST_CASE("kernels: sigmoid within 3 ulp of the oracle", "[kernels][activation]") {

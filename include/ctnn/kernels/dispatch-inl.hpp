@@ -12,13 +12,19 @@
 #define CTNN_KERNELS_DISPATCH_INL_HPP_
 #endif
 
-#include <hwy/highway.h>
+#include "ctnn/detail/highway.hpp"
 
 #include <cstddef>
 #include <cstdint>
 
+// Every per-target kernel header that ctnn/ctnn.hpp includes must be
+// included here too: one that first appears after hwy/foreach_target.h has
+// run would see its per-target include guard out of step with
+// HWY_TARGET_TOGGLE whenever the number of targets is odd, and compile to
+// nothing for the static target.
 #include "ctnn/kernels/batch-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
+#include "ctnn/kernels/optimizer-inl.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {

@@ -19,7 +19,7 @@
 #define CTNN_KERNELS_GEMM_INL_HPP_
 #endif
 
-#include <hwy/highway.h>
+#include "ctnn/detail/highway.hpp"
 
 #include <concepts>
 #include <cstddef>
@@ -163,7 +163,7 @@ HWY_INLINE V Derivative(D d, V z, V da, gelu_tanh) {
 /// the TU's static target if it has one, else its scalar `backward` per lane.
 template <class D, class V, class Act>
 HWY_INLINE V Derivative(D d, V a, V da, Act) {
-#if HWY_TARGET == HWY_STATIC_TARGET
+#if HWY_TARGET == HWY_STATIC_TARGET && !CTNN_STATIC_TARGET_BEYOND_MARCH  // see ctnn/config.hpp
   if constexpr (requires { { Act::backward_simd(d, a, da) } -> std::same_as<V>; }) return Act::backward_simd(d, a, da);
 #endif
   alignas(alignment) float la[hn::MaxLanes(D())];

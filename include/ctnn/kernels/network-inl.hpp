@@ -12,7 +12,7 @@
 #define CTNN_KERNELS_NETWORK_INL_HPP_
 #endif
 
-#include <hwy/highway.h>
+#include "ctnn/detail/highway.hpp"
 
 #include <cstddef>
 #include <utility>
@@ -82,7 +82,7 @@ HWY_INLINE void ForwardLayers(const Net& net, const float* x0, float* HWY_RESTRI
 /// padding. Stack use: 2·Net::max_padded floats (+ Net::input_padded when the
 /// first layer reads padding lanes).
 template <class Net>
-HWY_INLINE void ForwardNet(const Net& net, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+CTNN_KERNEL_ENTRY void ForwardNet(const Net& net, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   using First = typename Net::template layer_type<0>;
   alignas(alignment) float a[Net::max_padded];
   alignas(alignment) float b[Net::max_padded];

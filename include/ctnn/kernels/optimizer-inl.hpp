@@ -13,7 +13,9 @@
 #define CTNN_KERNELS_OPTIMIZER_INL_HPP_
 #endif
 
-#include <hwy/highway.h>
+#include "ctnn/detail/highway.hpp"
+
+#include "ctnn/config.hpp"
 
 #include <cstddef>
 
@@ -42,7 +44,7 @@ HWY_NOINLINE void SgdLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, fl
 
 /// torch.optim.SGD step on n parameters (see optimizers.hpp): picks the
 /// loop instantiation for the options (momentum 0 ignores nesterov/first).
-HWY_INLINE void SgdUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT v, std::size_t n,
+CTNN_KERNEL_ENTRY void SgdUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT v, std::size_t n,
                           float lr, float momentum, bool nesterov, float weight_decay, bool first) {
   using Loop = void (*)(float*, const float*, float*, std::size_t, float, float, float);
   // Index bits: decay, momentum, nesterov, first.
@@ -83,7 +85,7 @@ HWY_NOINLINE void AdamLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, f
 }
 
 /// torch.optim.Adam / AdamW step on n parameters (see optimizers.hpp).
-HWY_INLINE void AdamUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT m,
+CTNN_KERNEL_ENTRY void AdamUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT m,
                            float* HWY_RESTRICT v, std::size_t n, float lr, float beta1, float beta2, float eps,
                            float step_size, float bc2_sqrt, float coupled_decay, float decoupled_decay) {
   if (decoupled_decay != 0.0f) {

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// The networks whose exported headers tests/io/export compiles: a dense-only
+// one and one with batch norm, residual blocks and dropout. Both are rebuilt
+// from a seed (and, for buffers, a fixed rule), so the check program can
+// compare each generated header's network with a freshly built source.
+#pragma once
+
+#include <ctnn/ctnn.hpp>
+
+#include <array>
+#include <memory>
+#include <span>
+
+namespace export_test {
+using Dense = ctnn::network<ctnn::input<5>, ctnn::dense<24, ctnn::relu>, ctnn::dense<17, ctnn::tanh>,
+                            ctnn::dense<3, ctnn::softmax>>;
+using Mixed = ctnn::network<ctnn::input<6>, ctnn::dense<20, ctnn::gelu>, ctnn::batch_norm<>,
+                            ctnn::residual<ctnn::dense<20, ctnn::silu>, ctnn::batch_norm<>, ctnn::dense<20>>,
+                            ctnn::dropout<1, 10>, ctnn::dense<4, ctnn::sigmoid>>;
+
+/// The source network: initialised from `seed`; running statistics (if
+/// any) set to values that are not the defaults, so a header that dropped
+/// them would give other outputs.
+template <class Net>
+std::unique_ptr<Net> make(std::uint64_t seed) {
+  auto net = std::make_unique<Net>();
+  ctnn::initialize(*net, seed);
+  if constexpr (Net::buffer_count != 0) {
+    std::array<float, Net::buffer_count> b{};
+    for (std::size_t k = 0; k < b.size(); ++k) b[k] = 0.5f + 0.01f * static_cast<float>(k % 37);
+    ctnn::set_buffers(*net, std::span<const float, Net::buffer_count>(b));
+  }
+  return net;
+}
+
+/// Input number `i` of a fixed set.
+template <class Net>
+std::array<float, Net::input_size> input(std::size_t i) {
+  std::array<float, Net::input_size> x{};
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>((i * 7 + k * 3) % 13) / 6.5f - 1.0f;
+  return x;
+}
+}  // namespace export_test

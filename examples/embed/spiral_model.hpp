@@ -5,6 +5,9 @@
 #include <array>
 #include <span>
 
+#include <ctnn/layers/batch_norm.hpp>
+#include <ctnn/layers/dropout.hpp>
+#include <ctnn/layers/residual.hpp>
 #include <ctnn/network.hpp>
 #include <ctnn/parameters.hpp>
 

@@ -169,7 +169,12 @@ TEST_CASE("network: forward_batch refuses mismatched dynamic spans and writes no
   x.resize(2 * 16);
   y.resize(3 * 8, -7.0f);
   CHECK_THROWS_WITH(net.forward_batch(std::span<const float>(x), std::span<float>(y)),
-                    Catch::Contains("same number of rows"));
+                    Catch::Contains("x holds 32 floats (2 rows of input_size 16) and y 24 floats (3 rows of "
+                                    "output_size 8)") &&
+                        Catch::Contains("as many in y as in x"));
+  x.resize(2 * 16 + 5);
+  CHECK_THROWS_WITH(net.forward_batch(std::span<const float>(x), std::span<float>(y)),
+                    Catch::Contains("x holds 37 floats (2 rows + 5 floats of input_size 16)"));
   for (float v : y) CHECK(v == -7.0f);
   std::vector<float> empty_x, empty_y;
   net.forward_batch(std::span<const float>(empty_x), std::span<float>(empty_y));  // zero rows: fine

@@ -26,19 +26,34 @@ import struct
 import sys
 from fractions import Fraction
 
-import torch
-import torch.nn as nn
+try:
+    import torch
+    import torch.nn as nn
+except ImportError:  # --help and the messages work without PyTorch; converting needs it
+    torch = nn = None
+
+# What the importer takes, as its refusals list it.
+SUPPORTED = ("nn.Linear (+ one activation module right after it: ReLU, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, "
+             "GELU, Softmax(dim=1)), nn.BatchNorm1d, nn.Dropout, nn.Identity, nested nn.Sequential, and residual "
+             "modules (a `body` nn.Sequential computing x + body(x), class name containing 'Residual')")
 
 
-class Residual(nn.Module):
-    """y = x + body(x); ctnn::residual<...> in C++."""
+def unsupported_message(module_name):
+    """The refusal for a module the importer cannot express."""
+    return f"unsupported module {module_name}; supported: {SUPPORTED}"
 
-    def __init__(self, *mods):
-        super().__init__()
-        self.body = nn.Sequential(*mods)
 
-    def forward(self, x):
-        return x + self.body(x)
+if nn is not None:
+
+    class Residual(nn.Module):
+        """y = x + body(x); ctnn::residual<...> in C++."""
+
+        def __init__(self, *mods):
+            super().__init__()
+            self.body = nn.Sequential(*mods)
+
+        def forward(self, x):
+            return x + self.body(x)
 
 
 class ImportError_(Exception):
@@ -133,7 +148,7 @@ class Layers:
             elif activation_name(m) is not None:
                 raise ImportError_(f"{type(m).__name__} must follow an nn.Linear (ctnn fuses it into ctnn::dense)")
             else:
-                raise ImportError_(f"unsupported module {type(m).__name__}")
+                raise ImportError_(unsupported_message(type(m).__name__))
             i += 1
         return specs, width
 
@@ -206,23 +221,42 @@ def header_text(sig, params, buffers, name):
     if buffers:
         h += "/// Non-trainable state (batch_norm running statistics), exact.\n"
         h += f"inline constexpr std::array<float, {len(buffers)}> buffers{{\n" + hex_floats(buffers) + "};\n\n"
-    h += "/// The trained network, built at compile time.\n"
-    h += "inline constexpr network_type network = [] {\n  network_type net;\n"
-    h += "  ctnn::set_parameters(net, std::span<const float, network_type::parameter_count>(parameters));\n"
-    if buffers:
+    h += network_text(bool(buffers)) + f"}}  // namespace {name}\n"
+    return h
+
+
+def network_text(has_buffers):
+    """The header's tail after the arrays: detail::exported_network_text in
+    include/ctnn/io/export_header.hpp, character for character."""
+    h = ("/// The network built from the arrays in a constant expression, for a model the compiler evaluates:\n"
+         "///   constexpr network_type net = make_network();\n"
+         "/// Beyond ~10^5 parameters that needs a raised budget: g++ -fconstexpr-ops-limit=N, clang\n"
+         "/// -fconstexpr-steps=N (try N = 100 * parameter_count).\n"
+         "constexpr network_type make_network() noexcept {\n"
+         "  network_type net;\n"
+         "  ctnn::set_parameters(net, std::span<const float, network_type::parameter_count>(parameters));\n")
+    if has_buffers:
         h += "  ctnn::set_buffers(net, std::span<const float, network_type::buffer_count>(buffers));\n"
-    h += "  return net;\n}();\n\n" + f"}}  // namespace {name}\n"
+    h += ("  return net;\n"
+          "}\n\n"
+          "/// Not constexpr on purpose: `network` is built when the program starts, not by the compiler.\n"
+          "inline network_type load_network() noexcept { return make_network(); }\n\n"
+          "/// The trained network, ready to use (built at program start: a header of any size compiles with the\n"
+          "/// compilers' default limits). Use it from main() on, not from other static initialisers.\n"
+          "inline const network_type network = load_network();\n\n")
     return h
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", help="torch.save'd module or state_dict")
     ap.add_argument("--out", required=True, help="ctnn model file to write")
     ap.add_argument("--header", help="also write a C++ header with constexpr parameters")
     ap.add_argument("--name", default="model", help="namespace of the header (default: model)")
     ap.add_argument("--build", help="Python expression building the module, for a state_dict")
     a = ap.parse_args()
+    if torch is None:
+        sys.exit("import_pytorch: needs PyTorch (Debian: apt-get install python3-torch; run /usr/bin/python3)")
     obj = torch.load(a.model, weights_only=False)
     if isinstance(obj, dict):
         if not a.build:

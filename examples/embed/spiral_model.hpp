@@ -78,11 +78,21 @@ inline constexpr std::array<float, 354> parameters{
     -0x1.e8abcp+0f, -0x1.491132p+1f, 0x1.0b8a18p+2f, -0x1.27aafep+1f, 0x1.9a7652p-1f, -0x1.9a760cp-1f,
 };
 
-/// The trained network, built at compile time.
-inline constexpr network_type network = [] {
+/// The network built from the arrays in a constant expression, for a model the compiler evaluates:
+///   constexpr network_type net = make_network();
+/// Beyond ~10^5 parameters that needs a raised budget: g++ -fconstexpr-ops-limit=N, clang
+/// -fconstexpr-steps=N (try N = 100 * parameter_count).
+constexpr network_type make_network() noexcept {
   network_type net;
   ctnn::set_parameters(net, std::span<const float, network_type::parameter_count>(parameters));
   return net;
-}();
+}
+
+/// Not constexpr on purpose: `network` is built when the program starts, not by the compiler.
+inline network_type load_network() noexcept { return make_network(); }
+
+/// The trained network, ready to use (built at program start: a header of any size compiles with the
+/// compilers' default limits). Use it from main() on, not from other static initialisers.
+inline const network_type network = load_network();
 
 }  // namespace spiral_model

@@ -15,6 +15,7 @@
 //    examples/dynamic_dispatch.
 //  * Link hwy::hwy (CPU detection lives in libhwy).
 #pragma once
+#define CTNN_DYNAMIC_HPP_  // a dynamic-dispatch TU is built for the baseline on purpose (kernels/static.hpp)
 
 #if defined(CTNN_KERNELS_STATIC_HPP_) || defined(HIGHWAY_HWY_FOREACH_TARGET_H_)
 #error "ctnn/dynamic.hpp must be the first ctnn header of its translation unit, in a TU without hwy/foreach_target.h"

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -57,6 +58,19 @@ struct forward_output_check {
   static constexpr bool value = true;
 };
 
+/// forward_batch's run-time refusal, with the sizes it got and the ones it needs.
+[[noreturn]] inline void throw_batch_mismatch(std::size_t x_size, std::size_t y_size, std::size_t in,
+                                              std::size_t out) {
+  auto rows = [](std::size_t size, std::size_t width) {
+    return std::to_string(size / width) + (size % width != 0 ? " rows + " + std::to_string(size % width) + " floats"
+                                                             : std::string(" rows"));
+  };
+  throw std::invalid_argument("ctnn::network::forward_batch: x holds " + std::to_string(x_size) + " floats (" +
+                              rows(x_size, in) + " of input_size " + std::to_string(in) + ") and y " +
+                              std::to_string(y_size) + " floats (" + rows(y_size, out) + " of output_size " +
+                              std::to_string(out) + "); both must hold whole rows, as many in y as in x");
+}
+
 /// Rows of a batch for forward_batch: x holds rows of In floats, y as many
 /// rows of Out floats. Static extents are checked at compile time, dynamic
 /// ones here (std::invalid_argument).
@@ -69,9 +83,7 @@ constexpr std::size_t batch_rows(std::size_t x_size, std::size_t y_size) {
     static_assert(M / In == K / Out,
                   "ctnn::network::forward_batch: input and output spans must hold the same number of rows");
   } else if (x_size % In != 0 || y_size % Out != 0 || x_size / In != y_size / Out) {
-    throw std::invalid_argument(
-        "ctnn::network::forward_batch: x must hold rows of input_size floats and y the same number of rows of "
-        "output_size floats");
+    throw_batch_mismatch(x_size, y_size, In, Out);
   }
   return x_size / In;
 }

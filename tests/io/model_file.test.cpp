@@ -114,7 +114,29 @@ TEST_CASE("model file: another topology is refused with both names", "[io]") {
   const auto before = params(n);
   CHECK_THROWS_WITH(ctnn::load(n, dir.path / "other.ctnn"),
                     Catch::Contains("ctnn::dense<4, ctnn::relu>") && Catch::Contains("ctnn::leaky_relu<1, 8>"));
+  // ... and points at the first layer that differs, with both specs.
+  CHECK_THROWS_WITH(ctnn::load(n, dir.path / "other.ctnn"),
+                    Catch::Contains("layer 0 differs: the file has ctnn::dense<4, ctnn::relu>, this network "
+                                    "ctnn::dense<4, ctnn::leaky_relu<1, 8>>"));
   CHECK(params(n) == before);
+}
+
+TEST_CASE("model file: a topology mismatch names the input, a deeper layer or the layer count", "[io]") {
+  using ctnn::detail::signature_difference;
+  const std::string a = ctnn::network_signature<Small>();
+  CHECK(signature_difference(a, a).empty());
+  CHECK(signature_difference(ctnn::network_signature<ctnn::network<ctnn::input<5>, ctnn::dense<4, ctnn::leaky_relu<1, 8>>,
+                                                                   ctnn::dense<2, ctnn::softmax>>>(),
+                             a) == "the input differs: the file has ctnn::input<5>, this network ctnn::input<3>");
+  using Deeper = ctnn::network<ctnn::input<3>, ctnn::dense<4, ctnn::leaky_relu<1, 8>>,
+                               ctnn::residual<ctnn::dense<4>, ctnn::batch_norm<>>, ctnn::dense<2, ctnn::softmax>>;
+  CHECK(signature_difference(ctnn::network_signature<Deeper>(), a) ==
+        "layer 1 differs: the file has ctnn::residual<ctnn::dense<4, ctnn::identity>, ctnn::batch_norm<1, 10, 5>>, "
+        "this network ctnn::dense<2, ctnn::softmax>");
+  using Longer = ctnn::network<ctnn::input<3>, ctnn::dense<4, ctnn::leaky_relu<1, 8>>, ctnn::dense<2, ctnn::softmax>,
+                               ctnn::dense<1>>;
+  CHECK(signature_difference(ctnn::network_signature<Longer>(), a) ==
+        "the file has 3 layers, this network 2 (first unmatched: layer 2, ctnn::dense<1, ctnn::identity> in the file)");
 }
 
 TEST_CASE("model file: an unknown format version is refused", "[io]") {
@@ -158,7 +180,8 @@ TEST_CASE("export_header: exact hex-float parameters and the network type", "[io
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   CHECK_THAT(text, Catch::Contains("namespace small_model {"));
   CHECK_THAT(text, Catch::Contains("using network_type = " + ctnn::network_signature<Small>() + ";"));
-  CHECK_THAT(text, Catch::Contains("inline constexpr network_type network"));
+  CHECK_THAT(text, Catch::Contains("inline const network_type network = load_network();"));
+  CHECK_THAT(text, Catch::Contains("constexpr network_type make_network() noexcept"));
   // Parse the parameter list back: every value exact.
   const auto open = text.find("parameters{");
   REQUIRE(open != std::string::npos);

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // ctnn/io/export_header.hpp — ctnn::export_header(net, path, "name") writes a
-// C++ header that holds the trained parameters as constexpr data and a
-// ready-to-use constexpr network object:
+// C++ header that holds the trained parameters as constexpr data and the
+// network built from them:
 //
 //   namespace name {
 //   using network_type = ctnn::network<...>;
 //   inline constexpr std::array<float, N> parameters{...};   // exact hex floats
-//   inline constexpr network_type network = ...;               // built at compile time
+//   constexpr network_type make_network() noexcept;           // the compile-time path
+//   inline const network_type network = ...;                  // ready to use
 //   }
 //
 // A program includes it and runs inference with no file I/O and the weights
-// in read-only data; `name::network.forward(x)` also works in a constant
-// expression. Building the constexpr object evaluates set_parameters at
-// compile time: beyond ~10^5 parameters raise the compiler's budget
-// (g++ -fconstexpr-ops-limit, clang -fconstexpr-steps).
+// in read-only data. `name::network` is built when the program starts (a copy
+// of the arrays), so a header of any size compiles with the compilers'
+// default limits. For a model evaluated by the compiler, write
+// `constexpr name::network_type net = name::make_network();` — that evaluates
+// set_parameters at compile time, and beyond ~10^5 parameters needs a raised
+// budget: g++ -fconstexpr-ops-limit=N, clang -fconstexpr-steps=N.
 #pragma once
 
 #include <cctype>
@@ -27,6 +30,29 @@
 #include "ctnn/parameters.hpp"
 
 namespace ctnn {
+namespace detail {
+/// The header's tail after the arrays (tools/import_pytorch.py writes the same).
+inline std::string exported_network_text(bool has_buffers) {
+  std::string out =
+      "/// The network built from the arrays in a constant expression, for a model the compiler evaluates:\n"
+      "///   constexpr network_type net = make_network();\n"
+      "/// Beyond ~10^5 parameters that needs a raised budget: g++ -fconstexpr-ops-limit=N, clang\n"
+      "/// -fconstexpr-steps=N (try N = 100 * parameter_count).\n"
+      "constexpr network_type make_network() noexcept {\n"
+      "  network_type net;\n"
+      "  ctnn::set_parameters(net, std::span<const float, network_type::parameter_count>(parameters));\n";
+  if (has_buffers) out += "  ctnn::set_buffers(net, std::span<const float, network_type::buffer_count>(buffers));\n";
+  out +=
+      "  return net;\n"
+      "}\n\n"
+      "/// Not constexpr on purpose: `network` is built when the program starts, not by the compiler.\n"
+      "inline network_type load_network() noexcept { return make_network(); }\n\n"
+      "/// The trained network, ready to use (built at program start: a header of any size compiles with the\n"
+      "/// compilers' default limits). Use it from main() on, not from other static initialisers.\n"
+      "inline const network_type network = load_network();\n\n";
+  return out;
+}
+}  // namespace detail
 
 /// Writes the header (atomically, like save()). `name` must be a C++
 /// identifier; it becomes the namespace. Non-finite parameters are refused.
@@ -70,14 +96,7 @@ void export_header(const Net& net, const std::filesystem::path& path, const std:
     out += "/// Non-trainable state (batch_norm running statistics), exact.\n";
     write_array("buffers", bv);
   }
-  out += "/// The trained network, built at compile time.\n";
-  out += "inline constexpr network_type network = [] {\n";
-  out += "  network_type net;\n";
-  out += "  ctnn::set_parameters(net, std::span<const float, network_type::parameter_count>(parameters));\n";
-  if constexpr (Net::buffer_count != 0)
-    out += "  ctnn::set_buffers(net, std::span<const float, network_type::buffer_count>(buffers));\n";
-  out += "  return net;\n";
-  out += "}();\n\n";
+  out += detail::exported_network_text(Net::buffer_count != 0);
   out += "}  // namespace " + name + "\n";
 
   detail::write_file_atomically(path, out.data(), out.size());

@@ -137,8 +137,9 @@ void deserialize(Net& net, const std::vector<std::uint8_t>& b, const std::string
   if (b.size() < 20 + sig_len + 8) fail("truncated model file (no parameter count)");
   const std::uint64_t count = detail::get_le(&b[20 + sig_len], 8);
   if (file_sig != sig)
-    fail("the file holds a different network: it was saved for " + file_sig + " (" + std::to_string(count) +
-         " parameters); this network is " + sig + " (" + std::to_string(Net::parameter_count) + " parameters)");
+    fail("the file holds a different network: " + detail::signature_difference(file_sig, sig) +
+         ". It was saved for " + file_sig + " (" + std::to_string(count) + " parameters); this network is " + sig +
+         " (" + std::to_string(Net::parameter_count) + " parameters)");
   if (count != Net::parameter_count) fail("parameter count " + std::to_string(count) + " does not match the network's " + std::to_string(Net::parameter_count));
   if (b.size() != expected_size)
     fail((b.size() < expected_size ? "truncated model file: " : "trailing bytes in model file: ") +

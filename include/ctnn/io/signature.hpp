@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "ctnn/activations.hpp"
 #include "ctnn/layers/batch_norm.hpp"
@@ -74,5 +75,49 @@ std::string network_signature() {
   }(std::make_index_sequence<Net::layer_count>{});
   return s + ">";
 }
+
+namespace detail {
+/// The top-level parts of a network signature: "ctnn::input<N>" and then one
+/// spec per layer (nested template arguments kept whole).
+inline std::vector<std::string> signature_parts(const std::string& sig) {
+  std::vector<std::string> parts;
+  const std::string head = "ctnn::network<";
+  if (sig.size() < head.size() + 1 || sig.compare(0, head.size(), head) != 0 || sig.back() != '>') return {sig};
+  int depth = 0;
+  std::string cur;
+  for (std::size_t k = head.size(); k + 1 < sig.size(); ++k) {
+    const char c = sig[k];
+    if (c == '<') ++depth;
+    if (c == '>') --depth;
+    if (c == ',' && depth == 0) {
+      parts.push_back(cur);
+      cur.clear();
+      while (k + 1 < sig.size() && sig[k + 1] == ' ') ++k;
+      continue;
+    }
+    cur += c;
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+/// Where two network signatures first differ, in words: "layer 1 differs:
+/// the file has ctnn::dense<64, ctnn::relu>, this network
+/// ctnn::dense<32, ctnn::relu>" (layers counted from 0 after ctnn::input, as
+/// network::layer<I>), or the input, or the number of layers.
+inline std::string signature_difference(const std::string& file_sig, const std::string& net_sig) {
+  const auto a = signature_parts(file_sig), b = signature_parts(net_sig);
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    if (a[k] == b[k]) continue;
+    if (k == 0) return "the input differs: the file has " + a[0] + ", this network " + b[0];
+    return "layer " + std::to_string(k - 1) + " differs: the file has " + a[k] + ", this network " + b[k];
+  }
+  if (a.size() == b.size()) return "";
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  return "the file has " + std::to_string(a.size() - 1) + " layers, this network " + std::to_string(b.size() - 1) +
+         " (first unmatched: layer " + std::to_string(n - 1) + ", " + (a.size() > b.size() ? a[n] : b[n]) +
+         (a.size() > b.size() ? " in the file)" : " in this network)");
+}
+}  // namespace detail
 
 }  // namespace ctnn

@@ -13,6 +13,20 @@
 #include "ctnn/kernels/batch-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 
+// A TU compiled for Highway's scalar fallback on x86 (no -march: x86-64's
+// baseline has no SSSE3) runs every kernel one lane at a time — S1 forward
+// ~4.5x slower than with AVX2. ctnn adds no flags to its users (they may
+// deploy elsewhere), so it says so, once per TU, at compile time.
+// Silence: -DCTNN_NO_BASELINE_NOTE. README: "Static target or ctnn::dynamic".
+// (g++ prints it as a note; clang as a warning, so -Werror makes it an error.)
+#if HWY_ARCH_X86 && (HWY_STATIC_TARGET == HWY_SCALAR || HWY_STATIC_TARGET == HWY_EMU128) && \
+    !defined(CTNN_NO_BASELINE_NOTE) && !defined(CTNN_DYNAMIC_HPP_)
+#pragma message(                                                                                              \
+    "ctnn: this TU's static SIMD target is Highway's scalar fallback (built without -march), so ctnn's kernels " \
+    "run one lane at a time (~4x slower). Build with -march=native (or e.g. -march=x86-64-v3 -maes -mpclmul), "  \
+    "or use <ctnn/dynamic.hpp> for run-time dispatch; -DCTNN_NO_BASELINE_NOTE silences this note.")
+#endif
+
 namespace ctnn::detail {
 /// Tag naming the static target. Entry points that call kernels take it as a
 /// defaulted template argument, so TUs built with different -march flags

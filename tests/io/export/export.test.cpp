@@ -11,6 +11,7 @@
 
 void dense_model_forward(const float* x, float* y);
 void mixed_model_forward(const float* x, float* y);
+void big_model_forward(const float* x, float* y);
 
 namespace {
 template <class Net>
@@ -37,4 +38,9 @@ TEST_CASE("export_header: a dense network's header compiles and gives the source
 TEST_CASE("export_header: a batch-norm/residual/dropout network's header compiles and gives the source's outputs",
           "[io][export]") {
   check<export_test::Mixed>(&mixed_model_forward, 2);
+}
+
+TEST_CASE("export_header: a Fashion-MNIST-sized header compiles with default limits and gives the source's outputs",
+          "[io][export]") {
+  check<export_test::Big>(&big_model_forward, 3);
 }

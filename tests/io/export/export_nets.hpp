@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The networks whose exported headers tests/io/export compiles: a dense-only
-// one and one with batch norm, residual blocks and dropout. Both are rebuilt
+// one, one with batch norm, residual blocks and dropout, and one of the
+// Fashion-MNIST example's size. Both are rebuilt
 // from a seed (and, for buffers, a fixed rule), so the check program can
 // compare each generated header's network with a freshly built source.
 #pragma once
@@ -17,6 +18,11 @@ using Dense = ctnn::network<ctnn::input<5>, ctnn::dense<24, ctnn::relu>, ctnn::d
 using Mixed = ctnn::network<ctnn::input<6>, ctnn::dense<20, ctnn::gelu>, ctnn::batch_norm<>,
                             ctnn::residual<ctnn::dense<20, ctnn::silu>, ctnn::batch_norm<>, ctnn::dense<20>>,
                             ctnn::dropout<1, 10>, ctnn::dense<4, ctnn::sigmoid>>;
+
+/// The Fashion-MNIST example's topology (235,146 parameters): its header must
+/// compile with the compilers' default constexpr limits.
+using Big = ctnn::network<ctnn::input<784>, ctnn::dense<256, ctnn::relu>, ctnn::dense<128, ctnn::relu>,
+                          ctnn::dense<10, ctnn::softmax>>;
 
 /// The source network: initialised from `seed`; running statistics (if
 /// any) set to values that are not the defaults, so a header that dropped

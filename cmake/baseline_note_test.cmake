@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: Apache-2.0
+# kernels/static.hpp's note about the scalar fallback target: exactly once per
+# TU built without -march (x86-64 baseline), never with -march=native, never
+# with -DCTNN_NO_BASELINE_NOTE. Inputs: CXX, INCLUDE_DIR, SOURCE.
+set(note "ctnn: this TU's static SIMD target is Highway's scalar fallback")
+function(count_notes out_var)
+  execute_process(COMMAND ${CXX} -std=c++20 "-I${INCLUDE_DIR}" -fsyntax-only ${ARGN} "${SOURCE}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "compiling ${SOURCE} ${ARGN} failed:\n${out}")
+  endif()
+  string(REGEX MATCHALL "${note}" hits "${out}")
+  list(LENGTH hits n)
+  set(${out_var} ${n} PARENT_SCOPE)
+endfunction()
+count_notes(baseline)
+count_notes(native -march=native)
+count_notes(silenced -DCTNN_NO_BASELINE_NOTE)
+if(NOT baseline EQUAL 1 OR NOT native EQUAL 0 OR NOT silenced EQUAL 0)
+  message(FATAL_ERROR "the note appeared ${baseline} time(s) without -march (want 1), ${native} with "
+                      "-march=native (want 0), ${silenced} with -DCTNN_NO_BASELINE_NOTE (want 0)")
+endif()
+message(STATUS "baseline note: once without -march, never with -march=native or when silenced")

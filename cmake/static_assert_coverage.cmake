@@ -8,9 +8,9 @@
 # no longer names a message fails).
 cmake_minimum_required(VERSION 3.25)
 set(unreachable
-  # Fires only on a Highway target with scalable vectors (SVE), which ctnn
-  # disables on aarch64 and which x86 does not have.
-  "ctnn: Highway's scalable \\(SVE\\) targets are not supported yet")
+  # Fires only if Highway gave a fixed-width target vectors of more than 16
+  # floats or of a width that does not divide 16: none exists.
+  "ctnn: a vector must hold a divisor of ctnn::pad_floats floats")
 
 file(GLOB_RECURSE headers "${INCLUDE_DIR}/*.hpp")
 file(GLOB snippets "${SNIPPET_DIR}/*.cpp")

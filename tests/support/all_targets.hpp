@@ -25,10 +25,10 @@ inline std::string target_names(std::int64_t mask) {
   return names;
 }
 
-/// Targets this build leaves out on purpose: HWY_DISABLED_TARGETS (ctnn
-/// disables the SVE targets on aarch64: ctnn/detail/targets.hpp) and the one
-/// scalar fallback this compiler's Highway never builds (it builds EMU128
-/// or, where EMU128 is broken, SCALAR).
+/// Targets this build leaves out on purpose: HWY_DISABLED_TARGETS (none
+/// unless a build defines it; ctnn/detail/targets.hpp) and the one scalar
+/// fallback this compiler's Highway never builds (it builds EMU128 or, where
+/// EMU128 is broken, SCALAR).
 inline constexpr std::int64_t excluded_targets =
     std::int64_t{HWY_DISABLED_TARGETS} | ((HWY_SCALAR | HWY_EMU128) & ~std::int64_t{HWY_BASELINE_SCALAR});
 

@@ -33,6 +33,7 @@
 #endif
 
 #include "ctnn/detail/highway.hpp"
+#include "ctnn/kernels/tag-inl.hpp"
 #include <hwy/contrib/math/math-inl.h>
 
 #include <cstddef>
@@ -186,7 +187,7 @@ HWY_INLINE V Activate(D d, V v, Act) {
 /// pad_floats and `p` aligned to ctnn::alignment.
 template <class Act>
 CTNN_KERNEL_ENTRY void ActivateInPlace(float* HWY_RESTRICT p, std::size_t n) {
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
   const std::size_t N = hn::Lanes(d);
   for (std::size_t i = 0; i < n; i += N) hn::Store(Activate(d, hn::Load(d, p + i), Act{}), d, p + i);
 }
@@ -195,7 +196,7 @@ CTNN_KERNEL_ENTRY void ActivateInPlace(float* HWY_RESTRICT p, std::size_t n) {
 /// pad_floats, both aligned).
 template <class Act>
 CTNN_KERNEL_ENTRY void ActivateTo(const float* HWY_RESTRICT z, float* HWY_RESTRICT y, std::size_t n) {
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
   const std::size_t N = hn::Lanes(d);
   for (std::size_t i = 0; i < n; i += N) hn::Store(Activate(d, hn::Load(d, z + i), Act{}), d, y + i);
 }
@@ -206,15 +207,17 @@ CTNN_KERNEL_ENTRY void ActivateTo(const float* HWY_RESTRICT z, float* HWY_RESTRI
 template <std::size_t Count, std::size_t Padded>
 HWY_INLINE void SoftmaxInPlace(float* HWY_RESTRICT p) {
   static_assert(Count >= 1 && Count <= Padded && Padded % pad_floats == 0);
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
   using V = hn::Vec<decltype(d)>;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
-  constexpr std::size_t full = Count / N * N;  // lanes in whole vectors
-  constexpr std::size_t rest = Count - full;   // valid lanes in the last vector
+  // Lanes(d) is a constant on fixed-width targets (the branches below fold
+  // away) and a run-time value on SVE.
+  const std::size_t N = hn::Lanes(d);
+  const std::size_t full = Count / N * N;  // lanes in whole vectors
+  const std::size_t rest = Count - full;   // valid lanes in the last vector
   const V neg_inf = hn::Set(d, -std::numeric_limits<float>::infinity());
   V vmax = neg_inf;
   for (std::size_t i = 0; i < full; i += N) vmax = hn::Max(vmax, hn::Load(d, p + i));
-  if constexpr (rest != 0) vmax = hn::Max(vmax, hn::IfThenElse(hn::FirstN(d, rest), hn::Load(d, p + full), neg_inf));
+  if (rest != 0) vmax = hn::Max(vmax, hn::IfThenElse(hn::FirstN(d, rest), hn::Load(d, p + full), neg_inf));
   const V m = hn::MaxOfLanes(d, vmax);
 
   V vsum = hn::Zero(d);
@@ -223,14 +226,14 @@ HWY_INLINE void SoftmaxInPlace(float* HWY_RESTRICT p) {
     hn::Store(e, d, p + i);
     vsum = hn::Add(vsum, e);
   }
-  if constexpr (rest != 0) {
+  if (rest != 0) {
     // Padding lanes may hold anything: exp(0) there, then masked to 0.
     const auto valid = hn::FirstN(d, rest);
     const V e = hn::IfThenElseZero(valid, ExpKeepNaN(d, hn::IfThenElseZero(valid, hn::Sub(hn::Load(d, p + full), m))));
     hn::Store(e, d, p + full);
     vsum = hn::Add(vsum, e);
   }
-  constexpr std::size_t used = rest != 0 ? full + N : full;
+  const std::size_t used = rest != 0 ? full + N : full;
   for (std::size_t i = used; i < Padded; i += N) hn::Store(hn::Zero(d), d, p + i);
   const V sum = hn::SumOfLanes(d, vsum);
   for (std::size_t i = 0; i < used; i += N) hn::Store(hn::Div(hn::Load(d, p + i), sum), d, p + i);

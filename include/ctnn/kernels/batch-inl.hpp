@@ -14,6 +14,7 @@
 #endif
 
 #include "ctnn/detail/highway.hpp"
+#include "ctnn/kernels/tag-inl.hpp"
 
 #include <cstddef>
 #include <utility>

@@ -19,6 +19,7 @@
 #endif
 
 #include "ctnn/detail/highway.hpp"
+#include "ctnn/kernels/tag-inl.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -156,9 +157,55 @@ HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_R
   }
 }
 
+#if HWY_HAVE_SCALABLE
+/// Scalable targets (SVE): the broadcast layout one output vector at a time,
+/// the vector width known at run time (tag-inl.hpp). Column block `blk`
+/// holds rows of `width` floats: W[i][c] at w + blk·BW·In + i·width + c.
 template <class Layer>
 HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
+  constexpr std::size_t In = Layer::in_extent;
+  constexpr std::size_t BW = Layer::block_width;
+  constexpr std::size_t full_blocks = Layer::out_padded / BW;
+  constexpr std::size_t tail = Layer::out_padded % BW;
+  using Act = typename Layer::activation;
+  const auto* HWY_RESTRICT w = layer.weight_data();
+  const float* HWY_RESTRICT b = layer.bias_data();
+  for (std::size_t c = 0; c < Layer::out_padded; c += N) {
+    const std::size_t blk = c / BW, width = blk < full_blocks ? BW : tail;
+    const auto* HWY_RESTRICT col = w + blk * BW * In + (c - blk * BW);
+    auto acc = hn::Load(d, b + c);
+    for (std::size_t i = 0; i < In; ++i) acc = hn::MulAdd(hn::Set(d, x[i]), LoadWeights(d, col + i * width), acc);
+    if constexpr (Act::elementwise) {
+      hn::Store(Activate(d, acc, Act{}), d, y + c);
+    } else {
+      hn::Store(acc, d, y + c);
+    }
+  }
+}
+
+/// Scalable targets (SVE): the dot layout one row at a time.
+template <class Layer>
+HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
+  constexpr std::size_t Out = Layer::out_extent;
+  constexpr std::size_t K = Layer::in_padded;
+  for (std::size_t o = 0; o < Out; ++o) {
+    const auto* HWY_RESTRICT w = layer.weight_data() + o * K;
+    auto acc = hn::Zero(d);
+    for (std::size_t i = 0; i < K; i += N) acc = hn::MulAdd(LoadWeights(d, w + i), hn::Load(d, x + i), acc);
+    y[o] = hn::GetLane(hn::SumOfLanes(d, acc)) + layer.bias(o);
+  }
+  for (std::size_t p = Out; p < Layer::out_padded; ++p) y[p] = 0.0f;
+  using Act = typename Layer::activation;
+  if constexpr (Act::elementwise) ActivateInPlace<Act>(y, Layer::out_padded);
+}
+#else
+template <class Layer>
+HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+  const FloatTag d;
   constexpr std::size_t N = hn::MaxLanes(decltype(d)());
   constexpr std::size_t In = Layer::in_extent;
   constexpr std::size_t BW = Layer::block_width;
@@ -214,7 +261,7 @@ HWY_INLINE void DotRows(D d, const Layer& layer, std::size_t o, const float* HWY
 
 template <class Layer>
 HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
   constexpr std::size_t Out = Layer::out_extent;
   constexpr std::size_t R = 4;
   std::size_t o = 0;
@@ -228,16 +275,13 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
   using Act = typename Layer::activation;
   if constexpr (Act::elementwise) ActivateInPlace<Act>(y, Layer::out_padded);
 }
+#endif  // HWY_HAVE_SCALABLE
 
 /// Forward pass of one dense layer (see the contract at the top of the file):
 /// a dense_layer, or a bf16_layer with the same layout and bf16 weights.
 template <class Layer>
   requires detail::is_dense_like<Layer>
 HWY_INLINE void LayerForward(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  static_assert(!HWY_HAVE_SCALABLE && hn::MaxLanes(hn::ScalableTag<float>()) <= pad_floats,
-                "ctnn: Highway's scalable (SVE) targets are not supported yet; include ctnn before Highway, or "
-                "define HWY_DISABLED_TARGETS to include HWY_SVE | HWY_SVE2 | HWY_SVE_256 | HWY_SVE2_128 "
-                "(ctnn/detail/highway.hpp)");
   using Act = typename Layer::activation;
   constexpr std::size_t Out = Layer::out_extent;
   if constexpr (Layer::weight_layout == layout::dot) {

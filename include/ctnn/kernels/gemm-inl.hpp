@@ -20,6 +20,7 @@
 #endif
 
 #include "ctnn/detail/highway.hpp"
+#include "ctnn/kernels/tag-inl.hpp"
 
 #include <concepts>
 #include <cstddef>
@@ -82,11 +83,29 @@ HWY_INLINE void GemmRows(D d, std::size_t K, std::size_t W, const float* HWY_RES
 /// (12 accumulators + 2 M vectors + 1 broadcast = 15 of AVX2's 16 registers):
 /// measured on T1 against 4×2, 4×3, 5×2, 7×2, 8×1 and 12×1, and against
 /// K-blocking by 128/256 — 6×2 unblocked was fastest (+50 % over 4×2).
+#if HWY_HAVE_SCALABLE
+/// Scalable targets (SVE): one row × one vector of C at a time (no arrays of
+/// sizeless vectors), the vector width known at run time. Same contract.
 HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const float* HWY_RESTRICT A,
                               std::size_t a_rs, std::size_t a_ks, const float* HWY_RESTRICT M, std::size_t ldm,
                               const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, std::size_t ldc,
                               bool accumulate) {
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
+  for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t c = 0; c < W; c += N) {
+      auto acc = accumulate ? hn::Load(d, C + r * ldc + c) : (bias ? hn::Load(d, bias + c) : hn::Zero(d));
+      for (std::size_t k = 0; k < K; ++k) acc = hn::MulAdd(hn::Set(d, A[r * a_rs + k * a_ks]), hn::Load(d, M + k * ldm + c), acc);
+      hn::Store(acc, d, C + r * ldc + c);
+    }
+  }
+}
+#else
+HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const float* HWY_RESTRICT A,
+                              std::size_t a_rs, std::size_t a_ks, const float* HWY_RESTRICT M, std::size_t ldm,
+                              const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, std::size_t ldc,
+                              bool accumulate) {
+  const FloatTag d;
   std::size_t r = 0;
   for (; r + 6 <= R; r += 6) GemmRows<6>(d, K, W, A + r * a_rs, a_rs, a_ks, M, ldm, bias, C + r * ldc, ldc, accumulate);
   // The 0..5 remaining rows in as few tiles as possible (5 = 4 + 1).
@@ -102,6 +121,7 @@ HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const
   }
   if (r < R) GemmRows<1>(d, K, W, A + r * a_rs, a_rs, a_ks, M, ldm, bias, C + r * ldc, ldc, accumulate);
 }
+#endif  // HWY_HAVE_SCALABLE
 
 // ------------------------------------------------------ activation backward
 // dz = da ⊙ f'(z), with f'(z) written in terms of the output a = f(z), or
@@ -179,8 +199,8 @@ HWY_INLINE V Derivative(D d, V a, V da, Act) {
 /// alias a or da (each vector is loaded before its result is stored).
 template <class Act>
 HWY_NOINLINE void ActivationBackward(const float* a, const float* da, float* dz, std::size_t n) {
-  const hn::ScalableTag<float> d;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
   for (std::size_t i = 0; i < n; i += N)
     hn::Store(Derivative(d, hn::Load(d, a + i), hn::Load(d, da + i), Act{}), d, dz + i);
 }
@@ -188,8 +208,8 @@ HWY_NOINLINE void ActivationBackward(const float* a, const float* da, float* dz,
 /// Column sums: out[c] (+)= Σ_r X[r·ld + c] for c < W (W multiple of pad_floats).
 HWY_NOINLINE inline void ColumnSums(std::size_t R, std::size_t W, const float* HWY_RESTRICT X, std::size_t ld,
                                     float* HWY_RESTRICT out) {
-  const hn::ScalableTag<float> d;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
   for (std::size_t c = 0; c < W; c += N) {
     auto s = hn::Zero(d);
     for (std::size_t r = 0; r < R; ++r) s = hn::Add(s, hn::Load(d, X + r * ld + c));
@@ -200,8 +220,8 @@ HWY_NOINLINE inline void ColumnSums(std::size_t R, std::size_t W, const float* H
 /// True if none of the n floats is NaN or ±Inf (n a multiple of pad_floats,
 /// aligned): x·0 is NaN exactly for non-finite x, and NaN survives the sum.
 HWY_NOINLINE inline bool AllFinite(const float* HWY_RESTRICT p, std::size_t n) {
-  const hn::ScalableTag<float> d;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
   const auto zero = hn::Zero(d);
   auto acc0 = zero, acc1 = zero;
   std::size_t i = 0;

@@ -13,6 +13,7 @@
 #endif
 
 #include "ctnn/detail/highway.hpp"
+#include "ctnn/kernels/tag-inl.hpp"
 
 #include <cstddef>
 #include <utility>
@@ -45,7 +46,7 @@ HWY_INLINE void LayerForward(const batch_norm_layer<C, MN, MD, EE>& layer, const
                              float* HWY_RESTRICT y) {
   using Layer = batch_norm_layer<C, MN, MD, EE>;
   constexpr std::size_t P = Layer::out_padded;
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
   const std::size_t N = hn::Lanes(d);
   const float* p = layer.parameter_data();
   const float* r = layer.buffer_data();
@@ -65,7 +66,7 @@ HWY_INLINE void LayerForward(const Layer& block, const float* HWY_RESTRICT x, fl
   alignas(alignment) float b[Layer::max_padded];
   ForwardLayers(block, x, a, b, std::make_index_sequence<Layer::layer_count>{});
   const float* out = Layer::layer_count % 2 == 1 ? a : b;
-  const hn::ScalableTag<float> d;
+  const FloatTag d;
   for (std::size_t i = 0; i < Layer::out_padded; i += hn::Lanes(d))
     hn::Store(hn::Add(hn::Load(d, x + i), hn::Load(d, out + i)), d, y + i);
 }

@@ -14,6 +14,7 @@
 #endif
 
 #include "ctnn/detail/highway.hpp"
+#include "ctnn/kernels/tag-inl.hpp"
 
 #include "ctnn/config.hpp"
 
@@ -26,8 +27,8 @@ namespace hn = hwy::HWY_NAMESPACE;
 template <bool Decay, bool Momentum, bool Nesterov, bool First>
 HWY_NOINLINE void SgdLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT v, std::size_t n,
                           float lr, float momentum, float weight_decay) {
-  const hn::ScalableTag<float> d;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
   const auto vlr = hn::Set(d, lr), vmom = hn::Set(d, momentum), vwd = hn::Set(d, weight_decay);
   for (std::size_t i = 0; i < n; i += N) {
     auto pi = hn::Load(d, p + i);
@@ -64,8 +65,8 @@ template <bool Coupled, bool Decoupled>
 HWY_NOINLINE void AdamLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT m,
                            float* HWY_RESTRICT v, std::size_t n, float lr, float beta1, float beta2, float eps,
                            float step_size, float bc2_sqrt, float weight_decay) {
-  const hn::ScalableTag<float> d;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
   const auto vb1 = hn::Set(d, beta1), vb2 = hn::Set(d, beta2), v1b1 = hn::Set(d, 1.0f - beta1),
              v1b2 = hn::Set(d, 1.0f - beta2), veps = hn::Set(d, eps), vstep = hn::Set(d, step_size),
              vbc2 = hn::Set(d, bc2_sqrt), vwd = hn::Set(d, weight_decay),

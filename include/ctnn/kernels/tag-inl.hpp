@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/tag-inl.hpp — the vector descriptor every ctnn kernel uses.
+// Re-included once per target (per-target include guard).
+//
+// Rows are padded to ctnn::pad_floats (16) floats, so a kernel may step
+// through them in whole vectors only if a vector holds a divisor of 16
+// floats. On targets with a compile-time width (x86: 4/8/16, NEON: 4) that is
+// ScalableTag<float> and the width is a constant. On scalable targets (SVE,
+// SVE2: 128 to 2048 bits, known at run time only) the tag is capped at 16
+// floats, and kernels take the width from hn::Lanes(d) at run time and keep
+// no arrays of vectors (SVE's vector types are sizeless). The SVE kernels
+// assume a power-of-two vector length (128, 256, 512, ... bits: every SVE
+// core shipped so far).
+
+#if defined(CTNN_KERNELS_TAG_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_TAG_INL_HPP_
+#undef CTNN_KERNELS_TAG_INL_HPP_
+#else
+#define CTNN_KERNELS_TAG_INL_HPP_
+#endif
+
+#include "ctnn/detail/highway.hpp"
+
+#include "ctnn/config.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+#if HWY_HAVE_SCALABLE
+using FloatTag = hn::CappedTag<float, pad_floats>;
+#else
+using FloatTag = hn::ScalableTag<float>;
+static_assert(hn::MaxLanes(FloatTag()) <= pad_floats && pad_floats % hn::MaxLanes(FloatTag()) == 0,
+              "ctnn: a vector must hold a divisor of ctnn::pad_floats floats");
+#endif
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

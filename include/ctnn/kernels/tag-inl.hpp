@@ -23,7 +23,8 @@
 
 #include "ctnn/config.hpp"
 
-HWY_BEFORE_NAMESPACE();
+// No HWY_BEFORE_NAMESPACE here: the region declares no function, and clang
+// warns about a target attribute pushed over a region that uses none.
 namespace ctnn::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
@@ -36,6 +37,5 @@ static_assert(hn::MaxLanes(FloatTag()) <= pad_floats && pad_floats % hn::MaxLane
 #endif
 
 }  // namespace ctnn::HWY_NAMESPACE
-HWY_AFTER_NAMESPACE();
 
 #endif  // per-target include guard

@@ -1,0 +1,21 @@
+// expect: ctnn loss: the type needs `static constexpr double sample\(const float\* z, const float\* a, std::size_t n, const float\* target, float\* grad, double scale\)` or the same with `std::uint32_t label`
+// expect-gcc: ctnn::trainer<Net, L, ...>: L must satisfy ctnn::Loss
+#include <ctnn/ctnn.hpp>
+struct half_mse {  // a user loss without its per-sample loss and gradient
+  static constexpr bool fused = false;
+  template <class Act>
+  static constexpr bool accepts_output = true;
+  static constexpr double scale(std::size_t b, std::size_t o) noexcept { return 1.0 / static_cast<double>(b * o); }
+#ifdef CTNN_CONTROL
+  static constexpr double sample(const float*, const float* a, std::size_t n, const float* t, float* g, double s) noexcept {
+    double l = 0;
+    for (std::size_t o = 0; o < n; ++o) {
+      l += 0.5 * (a[o] - t[o]) * (a[o] - t[o]);
+      g[o] = static_cast<float>((a[o] - t[o]) * s);
+    }
+    return l;
+  }
+#endif
+};
+using Net = ctnn::network<ctnn::input<2>, ctnn::dense<3, ctnn::identity>>;
+ctnn::trainer<Net, half_mse, ctnn::sgd, 4> tr;

@@ -8,11 +8,14 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
+#include "ctnn/io/export_header.hpp"
 #include "fixture.hpp"
 #include "extend/feature_scale.hpp"
 #include "imported_model.hpp"
@@ -324,9 +327,13 @@ TEST_CASE("layers: PyTorch import round trip — model file and header from tool
   const auto [single, batched] = outputs(*net, x);
   CHECK(rel_error(single, io["out"]) <= 1e-5);
   CHECK(rel_error(batched, io["out"]) <= 1e-5);
-  // The header holds the same model, built at compile time.
+  // The header holds the same model (built at program start).
   static_assert(std::is_same_v<imported::network_type, ImportedNet>);
   const auto [from_header, unused] = outputs(imported::network, x);
   CHECK(from_header == single);
   CHECK(ctnn::network_signature<ImportedNet>() == ctnn::network_signature<imported::network_type>());
+  // The script writes the header's code exactly as ctnn::export_header does.
+  std::ifstream in(std::string(CTNN_GOLDEN_DIR) + "/imported_model.hpp");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  CHECK_THAT(text, Catch::Contains(ctnn::detail::exported_network_text(true)));
 }

@@ -223,7 +223,8 @@ inline constexpr bool backward_from_input = backward_from_input_of<Act>::value;
 ///   template <class D, class V> static V apply_simd(D d, V z);
 ///   template <class D, class V> static V backward_simd(D d, V a, V da);
 /// (used for the TU's static target; other targets fall back to the scalar
-/// functions, and so does g++ on aarch64 without +crypto: ctnn/config.hpp). The built-in activations satisfy the same concept.
+/// functions, and so does g++ on aarch64 without +crypto: ctnn/config.hpp).
+/// The built-in activations satisfy the same concept.
 template <class A>
 concept Activation = requires {
   { A::name } -> std::convertible_to<std::string_view>;

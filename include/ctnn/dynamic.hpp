@@ -21,7 +21,6 @@
 #error "ctnn/dynamic.hpp must be the first ctnn header of its translation unit, in a TU without hwy/foreach_target.h"
 #endif
 
-#include "ctnn/detail/targets.hpp"  // before foreach_target.h: the targets ctnn supports
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ctnn/kernels/dispatch-inl.hpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep

@@ -4,7 +4,6 @@
 // test loops over them with hwy::SetSupportedTargetsForTest), at awkward
 // sizes: 1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 784.
 
-#include "ctnn/detail/targets.hpp"  // before Highway: the targets ctnn supports
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels.test.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep

@@ -26,7 +26,7 @@ inline std::string target_names(std::int64_t mask) {
 }
 
 /// Targets this build leaves out on purpose: HWY_DISABLED_TARGETS (none
-/// unless a build defines it; ctnn/detail/targets.hpp) and the one scalar
+/// unless a build defines it) and the one scalar
 /// fallback this compiler's Highway never builds (it builds EMU128 or, where
 /// EMU128 is broken, SCALAR).
 inline constexpr std::int64_t excluded_targets =

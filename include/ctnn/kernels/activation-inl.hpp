@@ -32,7 +32,7 @@
 #define CTNN_KERNELS_ACTIVATION_INL_HPP_
 #endif
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 #include "ctnn/kernels/tag-inl.hpp"
 #include <hwy/contrib/math/math-inl.h>
 

@@ -12,7 +12,7 @@
 #define CTNN_KERNELS_DISPATCH_INL_HPP_
 #endif
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 
 #include <cstddef>
 #include <cstdint>

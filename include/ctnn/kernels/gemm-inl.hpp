@@ -19,7 +19,7 @@
 #define CTNN_KERNELS_GEMM_INL_HPP_
 #endif
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 #include "ctnn/kernels/tag-inl.hpp"
 
 #include <concepts>
@@ -79,10 +79,6 @@ HWY_INLINE void GemmRows(D d, std::size_t K, std::size_t W, const float* HWY_RES
   for (; c < W; c += N) GemmTile<RT, 1>(d, K, A, a_rs, a_ks, M + c, ldm, bias ? bias + c : nullptr, C + c, ldc, accumulate);
 }
 
-/// See the contract at the top of the file. Tiles of 6 rows × 2 vectors
-/// (12 accumulators + 2 M vectors + 1 broadcast = 15 of AVX2's 16 registers):
-/// measured on T1 against 4×2, 4×3, 5×2, 7×2, 8×1 and 12×1, and against
-/// K-blocking by 128/256 — 6×2 unblocked was fastest (+50 % over 4×2).
 #if HWY_HAVE_SCALABLE
 /// Scalable targets (SVE): one row × one vector of C at a time (no arrays of
 /// sizeless vectors), the vector width known at run time. Same contract.
@@ -95,12 +91,17 @@ HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t c = 0; c < W; c += N) {
       auto acc = accumulate ? hn::Load(d, C + r * ldc + c) : (bias ? hn::Load(d, bias + c) : hn::Zero(d));
-      for (std::size_t k = 0; k < K; ++k) acc = hn::MulAdd(hn::Set(d, A[r * a_rs + k * a_ks]), hn::Load(d, M + k * ldm + c), acc);
+      for (std::size_t k = 0; k < K; ++k)
+        acc = hn::MulAdd(hn::Set(d, A[r * a_rs + k * a_ks]), hn::Load(d, M + k * ldm + c), acc);
       hn::Store(acc, d, C + r * ldc + c);
     }
   }
 }
 #else
+/// See the contract at the top of the file. Tiles of 6 rows × 2 vectors
+/// (12 accumulators + 2 M vectors + 1 broadcast = 15 of AVX2's 16 registers):
+/// measured on T1 against 4×2, 4×3, 5×2, 7×2, 8×1 and 12×1, and against
+/// K-blocking by 128/256 — 6×2 unblocked was fastest (+50 % over 4×2).
 HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const float* HWY_RESTRICT A,
                               std::size_t a_rs, std::size_t a_ks, const float* HWY_RESTRICT M, std::size_t ldm,
                               const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, std::size_t ldc,

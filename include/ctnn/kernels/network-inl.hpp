@@ -12,7 +12,7 @@
 #define CTNN_KERNELS_NETWORK_INL_HPP_
 #endif
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 #include "ctnn/kernels/tag-inl.hpp"
 
 #include <cstddef>

@@ -13,10 +13,8 @@
 #define CTNN_KERNELS_OPTIMIZER_INL_HPP_
 #endif
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 #include "ctnn/kernels/tag-inl.hpp"
-
-#include "ctnn/config.hpp"
 
 #include <cstddef>
 
@@ -45,8 +43,9 @@ HWY_NOINLINE void SgdLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, fl
 
 /// torch.optim.SGD step on n parameters (see optimizers.hpp): picks the
 /// loop instantiation for the options (momentum 0 ignores nesterov/first).
-CTNN_KERNEL_ENTRY void SgdUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT v, std::size_t n,
-                          float lr, float momentum, bool nesterov, float weight_decay, bool first) {
+CTNN_KERNEL_ENTRY void SgdUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT v,
+                                 std::size_t n, float lr, float momentum, bool nesterov, float weight_decay,
+                                 bool first) {
   using Loop = void (*)(float*, const float*, float*, std::size_t, float, float, float);
   // Index bits: decay, momentum, nesterov, first.
   static constexpr Loop kLoops[16] = {
@@ -87,8 +86,8 @@ HWY_NOINLINE void AdamLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, f
 
 /// torch.optim.Adam / AdamW step on n parameters (see optimizers.hpp).
 CTNN_KERNEL_ENTRY void AdamUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT m,
-                           float* HWY_RESTRICT v, std::size_t n, float lr, float beta1, float beta2, float eps,
-                           float step_size, float bc2_sqrt, float coupled_decay, float decoupled_decay) {
+                                  float* HWY_RESTRICT v, std::size_t n, float lr, float beta1, float beta2, float eps,
+                                  float step_size, float bc2_sqrt, float coupled_decay, float decoupled_decay) {
   if (decoupled_decay != 0.0f) {
     AdamLoop<false, true>(p, g, m, v, n, lr, beta1, beta2, eps, step_size, bc2_sqrt, decoupled_decay);
   } else if (coupled_decay != 0.0f) {

@@ -6,7 +6,7 @@
 #define CTNN_KERNELS_STATIC_HPP_  // ctnn/dynamic.hpp checks it
 // IWYU pragma: private, include "ctnn/ctnn.hpp"
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 
 #include <cstdint>
 

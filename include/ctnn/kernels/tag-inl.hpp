@@ -19,7 +19,7 @@
 #define CTNN_KERNELS_TAG_INL_HPP_
 #endif
 
-#include "ctnn/detail/highway.hpp"
+#include <hwy/highway.h>
 
 #include "ctnn/config.hpp"
 

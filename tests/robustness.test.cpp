@@ -134,17 +134,28 @@ TEST_CASE("robustness: divergent training (huge learning rate) stops with the la
   for (float v : now) REQUIRE(std::isfinite(v));
 }
 
-TEST_CASE("robustness: with guard_updates, an update that overflows is undone", "[robustness][divergence]") {
+TEST_CASE("robustness: with guard::on, an update that overflows is undone", "[robustness][divergence]") {
   Softmax4 net;
   ctnn::initialize(net, 6);
   net.layer<0>().bias(0) = 3e38f;  // one step of SGD pushes it past FLT_MAX
-  ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::sgd, 1> tr{ctnn::sgd{.learning_rate = 1e37f}};
-  tr.guard_updates(true);
+  ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::sgd, 1, ctnn::guard::on> tr{ctnn::sgd{.learning_rate = 1e37f}};
   const auto before = params(net);
   CHECK_THROWS_WITH(tr.step(net, std::array<float, 3>{1.0f, 1.0f, 1.0f}, std::array<std::uint32_t, 1>{2}),
                     Catch::Contains("restored"));
   CHECK(params(net) == before);
   CHECK(tr.steps() == 0);
+  // Switched off at run time, the same update goes through (and the next step refuses).
+  tr.guard_updates(false);
+  tr.step(net, std::array<float, 3>{1.0f, 1.0f, 1.0f}, std::array<std::uint32_t, 1>{2});
+  CHECK(tr.steps() == 1);
+}
+
+TEST_CASE("robustness: the guard is a compile-time choice; without it the trainer holds no snapshot",
+          "[robustness][divergence]") {
+  using Off = ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::adam, 64>;
+  using On = ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::adam, 64, ctnn::guard::on>;
+  // The snapshot: the optimizer state (m, v) and one copy of the parameters.
+  STATIC_REQUIRE(sizeof(On) - sizeof(Off) >= 3 * sizeof(float) * Softmax4::parameter_count);
 }
 
 TEST_CASE("robustness: without the guard, an overflowing update is caught by the next step", "[robustness][divergence]") {

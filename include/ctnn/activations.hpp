@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <concepts>
+#include <string>
 #include <string_view>
 
 #include "ctnn/detail/cmath.hpp"
@@ -272,5 +273,19 @@ struct activation_check {
   static constexpr bool value = has_name && has_elementwise && has_init && has_apply && has_backward;
 };
 }  // namespace detail
+
+/// C++ spelling of an activation tag (model files, exported headers).
+template <class Act>
+std::string activation_cpp_name() {
+  if constexpr (requires { { Act::cpp_name } -> std::convertible_to<std::string_view>; }) {
+    return std::string(Act::cpp_name);  // a user-defined activation names itself
+  } else if constexpr (detail::is_leaky_relu<Act>) {
+    return "ctnn::leaky_relu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
+  } else if constexpr (detail::is_elu<Act>) {
+    return "ctnn::elu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
+  } else {
+    return "ctnn::" + std::string(Act::name);
+  }
+}
 
 }  // namespace ctnn

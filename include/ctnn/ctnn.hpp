@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// ctnn/ctnn.hpp — umbrella header: includes the whole public API.
+// ctnn/ctnn.hpp — umbrella header: includes the whole public API. The
+// built-in layers come in through ctnn/layers/layers-inl.hpp (one line per
+// layer: its kernels and its compile-time header).
 #pragma once
 
 #include "ctnn/activations.hpp"  // IWYU pragma: export
 #include "ctnn/bf16.hpp"         // IWYU pragma: export
 #include "ctnn/config.hpp"       // IWYU pragma: export
+#include "ctnn/evaluate.hpp"     // IWYU pragma: export
 #include "ctnn/init.hpp"         // IWYU pragma: export
-#include "ctnn/layers/batch_norm.hpp" // IWYU pragma: export
-#include "ctnn/layers/dense.hpp" // IWYU pragma: export
-#include "ctnn/layers/dropout.hpp"  // IWYU pragma: export
-#include "ctnn/layers/residual.hpp" // IWYU pragma: export
+#include "ctnn/layers/layers-inl.hpp"  // IWYU pragma: export
 #include "ctnn/network.hpp"      // IWYU pragma: export
 #include "ctnn/parameters.hpp"   // IWYU pragma: export
 #include "ctnn/losses.hpp"       // IWYU pragma: export

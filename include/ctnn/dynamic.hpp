@@ -17,7 +17,7 @@
 #pragma once
 #define CTNN_DYNAMIC_HPP_  // a dynamic-dispatch TU is built for the baseline on purpose (kernels/static.hpp)
 
-#if defined(CTNN_KERNELS_STATIC_HPP_) || defined(HIGHWAY_HWY_FOREACH_TARGET_H_)
+#if defined(CTNN_KERNELS_STATIC_HPP_) || defined(CTNN_KERNELS_SEEN_) || defined(HIGHWAY_HWY_FOREACH_TARGET_H_)
 #error "ctnn/dynamic.hpp must be the first ctnn header of its translation unit, in a TU without hwy/foreach_target.h"
 #endif
 
@@ -38,69 +38,90 @@
 namespace ctnn::dynamic {
 namespace {  // internal linkage: each TU has its own tables for its own targets
 
-template <class Net>
-using forward_fn = void (*)(const Net&, const float*, float*);
-template <class Net>
-using batch_fn = void (*)(const Net&, const float*, std::size_t, float*);
+template <class List>
+using forward_fn = void (*)(const List&, typename List::state_tuple&, const float*, float*);
+template <class List>
+using batch_fn = void (*)(const List&, const float*, std::size_t, float*);
 using target_fn = std::int64_t (*)();
 
-template <class Net>
-void forward_first(const Net& net, const float* x, float* y);
-template <class Net>
-void batch_first(const Net& net, const float* x, std::size_t rows, float* y);
+template <class List>
+void forward_first(const List& list, typename List::state_tuple& st, const float* x, float* y);
+template <class List>
+void batch_first(const List& list, const float* x, std::size_t rows, float* y);
 std::int64_t target_first();
 
 // Highway's table layout: [0] chooses the target on first use, then one
 // entry per dynamic target (nullptr where not compiled), then the fallback.
-template <class Net>
-constexpr forward_fn<Net> forward_table[HWY_MAX_DYNAMIC_TARGETS + 2] = {
-    &forward_first<Net>, HWY_CHOOSE_TARGET_LIST(ForwardEntry<Net>), HWY_CHOOSE_FALLBACK(ForwardEntry<Net>)};
-template <class Net>
-constexpr batch_fn<Net> batch_table[HWY_MAX_DYNAMIC_TARGETS + 2] = {
-    &batch_first<Net>, HWY_CHOOSE_TARGET_LIST(ForwardBatch<Net>), HWY_CHOOSE_FALLBACK(ForwardBatch<Net>)};
+// Indexed by the network's layer list (network and bf16_network share them).
+template <class List>
+constexpr forward_fn<List> forward_table[HWY_MAX_DYNAMIC_TARGETS + 2] = {
+    &forward_first<List>, HWY_CHOOSE_TARGET_LIST(ForwardEntry<List>), HWY_CHOOSE_FALLBACK(ForwardEntry<List>)};
+template <class List>
+constexpr batch_fn<List> batch_table[HWY_MAX_DYNAMIC_TARGETS + 2] = {
+    &batch_first<List>, HWY_CHOOSE_TARGET_LIST(ForwardBatch<List>), HWY_CHOOSE_FALLBACK(ForwardBatch<List>)};
 constexpr target_fn target_table[HWY_MAX_DYNAMIC_TARGETS + 2] = {
     &target_first, HWY_CHOOSE_TARGET_LIST(DispatchTarget), HWY_CHOOSE_FALLBACK(DispatchTarget)};
 
 inline std::size_t chosen_index() { return hwy::GetChosenTarget().GetIndex(); }
 inline void choose() { hwy::GetChosenTarget().Update(hwy::SupportedTargets()); }
 
-template <class Net>
-void forward_first(const Net& net, const float* x, float* y) {
+template <class List>
+void forward_first(const List& list, typename List::state_tuple& st, const float* x, float* y) {
   choose();
-  forward_table<Net>[chosen_index()](net, x, y);
+  forward_table<List>[chosen_index()](list, st, x, y);
 }
-template <class Net>
-void batch_first(const Net& net, const float* x, std::size_t rows, float* y) {
+template <class List>
+void batch_first(const List& list, const float* x, std::size_t rows, float* y) {
   choose();
-  batch_table<Net>[chosen_index()](net, x, rows, y);
+  batch_table<List>[chosen_index()](list, x, rows, y);
 }
 std::int64_t target_first() {
   choose();
   return target_table[chosen_index()]();
 }
 
-/// Like network::forward, on the best target this CPU supports.
+template <class Net>
+using list_of = typename Net::list_type;
+
+/// Like network::forward, on the best target this CPU supports. A stateful
+/// network (Net::is_stateful) takes one time step and advances its state.
 template <class Net, std::size_t M>
+  requires(!Net::is_stateful)
 std::array<float, Net::output_size> forward(const Net& net, const std::array<float, M>& x) {
   static_assert(detail::forward_input_check<M, Net::input_size>::value);
   std::array<float, Net::output_size> y{};
-  forward_table<Net>[chosen_index()](net, x.data(), y.data());
+  typename Net::state_type none{};
+  forward_table<list_of<Net>>[chosen_index()](net, none, x.data(), y.data());
+  return y;
+}
+template <class Net, std::size_t M>
+  requires(Net::is_stateful)
+std::array<float, Net::output_size> forward(Net& net, const std::array<float, M>& x) {
+  static_assert(detail::forward_input_check<M, Net::input_size>::value);
+  std::array<float, Net::output_size> y{};
+  forward_table<list_of<Net>>[chosen_index()](net, net.states(), x.data(), y.data());
   return y;
 }
 template <class Net, std::size_t M, std::size_t K>
+  requires(!Net::is_stateful)
 void forward(const Net& net, std::span<const float, M> x, std::span<float, K> y) {
-  static_assert(M != std::dynamic_extent && K != std::dynamic_extent,
-                "ctnn::dynamic::forward: spans must have static extents (std::span<const float, input_size>)");
-  static_assert(detail::forward_input_check<M, Net::input_size>::value);
-  static_assert(detail::forward_output_check<K, Net::output_size>::value);
-  forward_table<Net>[chosen_index()](net, x.data(), y.data());
+  detail::check_forward_extents<Net, M, K, true>();
+  typename Net::state_type none{};
+  forward_table<list_of<Net>>[chosen_index()](net, none, x.data(), y.data());
+}
+template <class Net, std::size_t M, std::size_t K>
+  requires(Net::is_stateful)
+void forward(Net& net, std::span<const float, M> x, std::span<float, K> y) {
+  detail::check_forward_extents<Net, M, K, true>();
+  forward_table<list_of<Net>>[chosen_index()](net, net.states(), x.data(), y.data());
 }
 
 /// Like network::forward_batch (same extent checks), on the best target.
 template <class Net, std::size_t M, std::size_t K>
 void forward_batch(const Net& net, std::span<const float, M> x, std::span<float, K> y) {
+  static_assert(!Net::is_stateful, "ctnn::dynamic::forward_batch: the network keeps state; call forward() per step");
   const std::size_t rows = detail::batch_rows<Net::input_size, Net::output_size, M, K>(x.size(), y.size());
-  batch_table<Net>[chosen_index()](net, x.data(), rows, y.data());
+  batch_table<list_of<Net>>[chosen_index()](net, x.data(), rows, y.data());
 }
 
 /// Name of the target the next call will run on ("AVX2", "SSE4", ...).

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // ctnn/network.hpp — ctnn::input<N> and ctnn::network<input<N>, Specs...>:
-// a multilayer perceptron whose topology is a template parameter pack. The
-// specs are chained by a pack expansion (each layer's input extent is the
-// previous layer's output extent), checked by static_asserts that name the
-// layer index, and stored in a Hana basic_tuple inside the object.
+// a network whose topology is a template parameter pack. The specs are
+// chained into a layer list (detail/layer_list.hpp: each layer's input extent
+// is the previous layer's output extent, checked by static_asserts that name
+// the layer index); network_core adds the state of stateful layers and the
+// forward entry points, shared with bf16_network.
 #pragma once
 
 #include <array>
-#include <boost/hana/at.hpp>
-#include <boost/hana/basic_tuple.hpp>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -17,9 +16,13 @@
 #include <utility>
 
 #include "ctnn/config.hpp"
-#include "ctnn/kernels/reference.hpp"
+#include "ctnn/detail/layer_list.hpp"
 #include "ctnn/kernels/static.hpp"
 #include "ctnn/layers/layer.hpp"
+// ctnn::dense comes with the network (almost every network has one, and
+// headers written by export_header before each layer named its own header
+// rely on it). Other layers: their own header, or ctnn/ctnn.hpp.
+#include "ctnn/layers/dense.hpp"  // IWYU pragma: export
 
 namespace ctnn {
 
@@ -35,15 +38,6 @@ template <class T>
 inline constexpr bool is_input = false;
 template <std::size_t N>
 inline constexpr bool is_input<input<N>> = true;
-
-/// extents[0] = input extent, extents[I+1] = output extent of layer I.
-template <class... Specs>
-constexpr auto chain_extents(std::size_t in) {
-  std::array<std::size_t, sizeof...(Specs) + 1> e{in};
-  std::size_t i = 0;
-  ((e[i + 1] = Specs::out_extent(e[i]), ++i), ...);
-  return e;
-}
 
 template <std::size_t Given, std::size_t Expected>
 struct forward_input_check {
@@ -88,21 +82,139 @@ constexpr std::size_t batch_rows(std::size_t x_size, std::size_t y_size) {
   return x_size / In;
 }
 
-template <class Input, class Seq, class... Specs>
-struct network_layers;
-template <std::size_t N, std::size_t... I, class... Specs>
-struct network_layers<input<N>, std::index_sequence<I...>, Specs...> {
-  static constexpr auto extents = chain_extents<Specs...>(input<N>::extent);
-  // Shape checks first, so their message is the first error; then each
-  // concrete layer against the layer protocol (user-defined layers).
-  static constexpr bool checked = (Specs::template check<I, extents[I]> && ...) &&
-                                  (layer_check<typename Specs::template layer<I, extents[I]>>::value && ...);
-  using tuple = boost::hana::basic_tuple<typename Specs::template layer<I, extents[I]>...>;
-};
-
 template <class Input, class... Specs>
 struct network_base {
   static_assert(is_input<Input>, "ctnn::network: the first template argument must be ctnn::input<N>");
+  static_assert(sizeof...(Specs) > 0, "ctnn::network: a network needs at least one layer after ctnn::input<N>");
+};
+/// A stand-in layer list for an ill-formed network (no input<N>, no
+/// layers), so that network_base's message is the error the user sees.
+struct placeholder_layer {
+  static constexpr std::size_t in_extent = 1, out_extent = 1, in_padded = pad_floats, out_padded = pad_floats;
+  static constexpr bool reads_input_padding = false;
+  static constexpr std::size_t parameter_count = 0, parameter_storage = 0;
+  static constexpr std::size_t storage_index(std::size_t k) noexcept { return k; }
+  template <class F>
+  constexpr void for_each_parameter(F&&) const noexcept {}
+  template <class F>
+  constexpr void for_each_parameter_block(F&&) const noexcept {}
+  constexpr void forward(const float*, float* y) const noexcept { y[0] = 0.0f; }
+};
+/// The layer list of network<Input, Specs...>; the shape checks run first.
+template <class Input, class... Specs>
+struct network_list {
+  using type = layer_list<placeholder_layer>;
+};
+template <std::size_t N, class Spec, class... Specs>
+struct network_list<input<N>, Spec, Specs...> {
+  using build = chain_specs<input<N>::extent, std::index_sequence_for<Spec, Specs...>, Spec, Specs...>;
+  using type = std::conditional_t<build::checked, typename build::list, typename build::list>;
+};
+
+/// The checks of a forward call's extents (static: at compile time).
+/// (Dynamic: the call is ctnn::dynamic::forward, named in the message.)
+template <class Net, std::size_t M, std::size_t K, bool Dynamic = false>
+constexpr void check_forward_extents() {
+  static_assert(Dynamic || (M != std::dynamic_extent && K != std::dynamic_extent),
+                "ctnn::network::forward: spans must have static extents (std::span<const float, input_size>)");
+  static_assert(!Dynamic || (M != std::dynamic_extent && K != std::dynamic_extent),
+                "ctnn::dynamic::forward: spans must have static extents (std::span<const float, input_size>)");
+  static_assert(forward_input_check<M, Net::input_size>::value);
+  static_assert(forward_output_check<K, Net::output_size>::value);
+}
+
+/// The surface every network type shares — network, bf16_network: the
+/// layer list, the states of stateful layers, and the forward entry points
+/// with their extent checks. A stateless list has a const (and constexpr)
+/// forward; a stateful one a non-const forward (one call = one time step)
+/// and reset().
+template <class List>
+class network_core : public List {
+ public:
+  using list_type = List;
+  using state_type = typename List::state_tuple;
+  using List::input_size;
+  using List::is_stateful;
+  using List::output_size;
+
+  /// Runs the network on one sample. constexpr: in a constant expression the
+  /// scalar reference runs; otherwise the Highway kernels for the TU's static
+  /// target. The extents are checked at compile time. Never allocates.
+  /// A stateful network: one time step (its state advances; see reset()).
+  template <std::size_t M, class Target = static_target>
+    requires(!List::is_stateful)
+  constexpr std::array<float, output_size> forward(const std::array<float, M>& x) const {
+    static_assert(forward_input_check<M, input_size>::value);
+    std::array<float, output_size> y{};
+    state_type none{};
+    run<Target>(none, x.data(), y.data());
+    return y;
+  }
+  template <std::size_t M, class Target = static_target>
+    requires(List::is_stateful)
+  constexpr std::array<float, output_size> forward(const std::array<float, M>& x) {
+    static_assert(forward_input_check<M, input_size>::value);
+    std::array<float, output_size> y{};
+    run<Target>(states_, x.data(), y.data());
+    return y;
+  }
+
+  /// Span form: writes the output into `y`.
+  template <std::size_t M, std::size_t K, class Target = static_target>
+    requires(!List::is_stateful)
+  constexpr void forward(std::span<const float, M> x, std::span<float, K> y) const {
+    check_forward_extents<List, M, K>();
+    state_type none{};
+    run<Target>(none, x.data(), y.data());
+  }
+  template <std::size_t M, std::size_t K, class Target = static_target>
+    requires(List::is_stateful)
+  constexpr void forward(std::span<const float, M> x, std::span<float, K> y) {
+    check_forward_extents<List, M, K>();
+    run<Target>(states_, x.data(), y.data());
+  }
+
+  /// Batched inference: `x` holds rows of input_size floats, `y` receives
+  /// rows of output_size floats (same number of rows). Samples go through
+  /// the network 16 at a time, so each weight fetched serves several
+  /// samples: higher throughput than calling forward() per sample; results
+  /// equal forward()'s up to float summation order. Static extents are
+  /// checked at compile time; dynamic ones at run time
+  /// (std::invalid_argument, nothing written). Never allocates; stack use
+  /// 2·16·(largest padded layer width) floats. Example: tools/bench (B rows).
+  template <std::size_t M, std::size_t K, class Target = static_target>
+  constexpr void forward_batch(std::span<const float, M> x, std::span<float, K> y) const {
+    static_assert(!List::is_stateful,
+                  "ctnn::network::forward_batch: the rows of a batch are independent samples, but this network "
+                  "keeps state between calls; call forward() once per time step");
+    const std::size_t rows = batch_rows<input_size, output_size, M, K>(x.size(), y.size());
+    if (std::is_constant_evaluated()) {
+      state_type none{};
+      for (std::size_t r = 0; r < rows; ++r)
+        List::forward_reference(none, x.data() + r * input_size, y.data() + r * output_size);
+    } else {
+      HWY_STATIC_DISPATCH(ForwardBatch)(static_cast<const List&>(*this), x.data(), rows, y.data());
+    }
+  }
+
+  /// Zeroes the state of every stateful layer (a new sequence starts). A
+  /// stateless network has nothing to reset.
+  constexpr void reset() noexcept { states_ = state_type{}; }
+  /// The states of the layers (no_state for stateless ones), in layer order.
+  constexpr state_type& states() noexcept { return states_; }
+  constexpr const state_type& states() const noexcept { return states_; }
+
+ private:
+  template <class Target>  // ODR: TUs with different -march instantiate different names
+  constexpr void run(state_type& st, const float* x, float* y) const {
+    if (std::is_constant_evaluated()) {
+      List::forward_reference(st, x, y);
+    } else {
+      HWY_STATIC_DISPATCH(ForwardNet)(static_cast<const List&>(*this), st, x, y);
+    }
+  }
+
+  [[no_unique_address]] state_type states_{};
 };
 }  // namespace detail
 
@@ -116,110 +228,11 @@ struct network_base {
 /// networks in static storage or memory you allocate). A default-constructed
 /// network has all-zero parameters: call ctnn::initialize() or
 /// ctnn::set_parameters(). forward() never allocates; it uses
-/// 2·max_padded floats of stack. Example: examples/quickstart.cpp
+/// 2·max_padded floats of stack. A network with a stateful layer
+/// (`Net::is_stateful`: recurrent layers, causal convolutions) runs one time
+/// step per forward() call and has reset(). Example: examples/quickstart.cpp
 template <class Input, class... Specs>
-class network : detail::network_base<Input, Specs...> {
-  static_assert(sizeof...(Specs) > 0, "ctnn::network: a network needs at least one layer after ctnn::input<N>");
-  using build = detail::network_layers<Input, std::index_sequence_for<Specs...>, Specs...>;
-  static_assert(build::checked);
-
- public:
-  static constexpr std::size_t layer_count = sizeof...(Specs);
-  static constexpr std::size_t input_size = build::extents[0];
-  static constexpr std::size_t output_size = build::extents[layer_count];
-
-  /// The concrete type of layer I (e.g. dense_layer<In, Out, Act, Layout>).
-  template <std::size_t I>
-  using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<typename build::tuple&>()))>;
-
- private:
-  template <std::size_t... I>
-  static constexpr std::size_t count_parameters(std::index_sequence<I...>) {
-    return (std::size_t{0} + ... + layer_type<I>::parameter_count);
-  }
-  template <std::size_t... I>
-  static constexpr std::size_t count_buffers(std::index_sequence<I...>) {
-    return (std::size_t{0} + ... + detail::buffer_count<layer_type<I>>);
-  }
-  static constexpr std::size_t max_of_extents() {
-    std::size_t m = 0;
-    for (std::size_t e : build::extents) m = e > m ? e : m;
-    return m;
-  }
-
- public:
-  /// Number of trainable parameters (the interchange vector's length).
-  static constexpr std::size_t parameter_count = count_parameters(std::index_sequence_for<Specs...>{});
-  /// Number of non-trainable state values saved with the model (batch_norm
-  /// running statistics; see get_buffers).
-  static constexpr std::size_t buffer_count = count_buffers(std::index_sequence_for<Specs...>{});
-  /// Largest extent of the input and every layer output.
-  static constexpr std::size_t max_extent = max_of_extents();
-  static constexpr std::size_t max_padded = padded(max_extent);
-  static constexpr std::size_t input_padded = padded(input_size);
-
-  /// The I-th layer (0-based; the input is not a layer).
-  template <std::size_t I>
-  constexpr auto& layer() noexcept {
-    static_assert(I < layer_count, "ctnn::network::layer<I>: I must be less than layer_count");
-    return boost::hana::at_c<I>(layers_);
-  }
-  template <std::size_t I>
-  constexpr const auto& layer() const noexcept {
-    static_assert(I < layer_count, "ctnn::network::layer<I>: I must be less than layer_count");
-    return boost::hana::at_c<I>(layers_);
-  }
-
-  /// Runs the network on one sample. constexpr: in a constant expression the
-  /// scalar reference runs; otherwise the Highway kernels for the TU's static
-  /// target. The extents are checked at compile time. Never allocates.
-  template <std::size_t M, class Target = detail::static_target>
-  constexpr std::array<float, output_size> forward(const std::array<float, M>& x) const {
-    static_assert(detail::forward_input_check<M, input_size>::value);
-    std::array<float, output_size> y{};
-    forward_impl<Target>(x.data(), y.data());
-    return y;
-  }
-
-  /// Span form: writes the output into `y`.
-  template <std::size_t M, std::size_t K, class Target = detail::static_target>
-  constexpr void forward(std::span<const float, M> x, std::span<float, K> y) const {
-    static_assert(M != std::dynamic_extent && K != std::dynamic_extent,
-                  "ctnn::network::forward: spans must have static extents (std::span<const float, input_size>)");
-    static_assert(detail::forward_input_check<M, input_size>::value);
-    static_assert(detail::forward_output_check<K, output_size>::value);
-    forward_impl<Target>(x.data(), y.data());
-  }
-
-  /// Batched inference: `x` holds rows of input_size floats, `y` receives
-  /// rows of output_size floats (same number of rows). Samples go through
-  /// the network 16 at a time, so each weight fetched serves several
-  /// samples: higher throughput than calling forward() per sample; results
-  /// equal forward()'s up to float summation order. Static extents are
-  /// checked at compile time; dynamic ones at run time
-  /// (std::invalid_argument, nothing written). Never allocates; stack use
-  /// 2·16·(largest padded layer width) floats. Example: tools/bench (B rows).
-  template <std::size_t M, std::size_t K, class Target = detail::static_target>
-  constexpr void forward_batch(std::span<const float, M> x, std::span<float, K> y) const {
-    const std::size_t rows = detail::batch_rows<input_size, output_size, M, K>(x.size(), y.size());
-    if (std::is_constant_evaluated()) {
-      for (std::size_t r = 0; r < rows; ++r) reference::forward(*this, x.data() + r * input_size, y.data() + r * output_size);
-    } else {
-      HWY_STATIC_DISPATCH(ForwardBatch)(*this, x.data(), rows, y.data());
-    }
-  }
-
- private:
-  template <class Target>
-  constexpr void forward_impl(const float* x, float* y) const {
-    if (std::is_constant_evaluated()) {
-      reference::forward(*this, x, y);
-    } else {
-      HWY_STATIC_DISPATCH(ForwardNet)(*this, x, y);
-    }
-  }
-
-  typename build::tuple layers_{};
-};
+class network : detail::network_base<Input, Specs...>,
+                public detail::network_core<typename detail::network_list<Input, Specs...>::type> {};
 
 }  // namespace ctnn

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// ctnn/optimizers.hpp — sgd (momentum, Nesterov), adam, adamw. Hyper-parameters
-// are plain aggregates (designated initialisers: ctnn::adam{.learning_rate =
-// 1e-3f}); the state is a fixed-size object sized from the parameter count.
-// The arithmetic follows PyTorch 1.13's single-tensor implementations step by
-// step, in float, so parameters after N steps match torch.optim.
+// ctnn/optimizers.hpp — sgd (momentum, Nesterov), adam, adamw, and (one file
+// each, as a user's optimizer would be) rmsprop. Hyper-parameters are plain
+// aggregates (designated initialisers: ctnn::adam{.learning_rate = 1e-3f});
+// the state is a fixed-size object sized from the parameter count. Each
+// optimizer owns its state and its update kernel (ctnn::Optimizer, in
+// optimizers/optimizer.hpp). The arithmetic follows PyTorch 1.13's
+// single-tensor implementations step by step, in float, so parameters after
+// N steps match torch.optim.
 #pragma once
 
 #include <array>
@@ -12,6 +15,10 @@
 #include <type_traits>
 
 #include "ctnn/detail/cmath.hpp"
+#include "ctnn/kernels/optimizer-inl.hpp"
+#include "ctnn/kernels/static.hpp"  // IWYU pragma: keep (detail::static_target)
+#include "ctnn/optimizers/optimizer.hpp"
+#include "ctnn/optimizers/rmsprop.hpp"
 
 namespace ctnn {
 
@@ -45,6 +52,14 @@ struct sgd {
       p[i] = p[i] - learning_rate * gi;
     }
   }
+
+  /// The same update on an aligned block (n a multiple of pad_floats): the
+  /// TU's static target's kernel (kernels/optimizer-inl.hpp).
+  template <class Target = detail::static_target, std::size_t N>
+  void update_block(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const {
+    sgd_update_kernel(Target{}, p, g, st.velocity.data() + offset, n, learning_rate, momentum, nesterov,
+                      weight_decay, st.steps == 0);
+  }
 };
 
 /// Adam (torch.optim.Adam): L2 weight_decay coupled into the gradient.
@@ -66,6 +81,18 @@ struct adam {
   template <std::size_t N>
   constexpr void update(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const noexcept {
     adam_update(*this, p, g, n, st.m.data() + offset, st.v.data() + offset, st.steps + 1, weight_decay, 0.0f);
+  }
+  template <class Target = detail::static_target, std::size_t N>
+  void update_block(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const {
+    adam_block<Target>(*this, p, g, n, st, offset, weight_decay, 0.0f);
+  }
+  /// The Highway kernel of adam and adamw (kernels/optimizer-inl.hpp).
+  template <class Target, class Opt, std::size_t N>
+  static void adam_block(const Opt& o, float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset,
+                         float coupled_decay, float decoupled_decay) {
+    const auto sc = adam_scalars(o, st.steps + 1);
+    adam_update_kernel(Target{}, p, g, st.m.data() + offset, st.v.data() + offset, n, o.learning_rate, o.beta1,
+                       o.beta2, o.epsilon, sc.step_size, sc.bias_correction2_sqrt, coupled_decay, decoupled_decay);
   }
 
   /// Step size lr/(1 − β1^t) and sqrt(1 − β2^t) for step t (1-based).
@@ -118,6 +145,12 @@ struct adamw {
   constexpr void update(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const noexcept {
     adam::adam_update(*this, p, g, n, st.m.data() + offset, st.v.data() + offset, st.steps + 1, 0.0f, weight_decay);
   }
+  template <class Target = detail::static_target, std::size_t N>
+  void update_block(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const {
+    adam::adam_block<Target>(*this, p, g, n, st, offset, 0.0f, weight_decay);
+  }
 };
+
+static_assert(Optimizer<sgd> && Optimizer<adam> && Optimizer<adamw> && Optimizer<rmsprop>);
 
 }  // namespace ctnn

@@ -66,27 +66,6 @@ struct search_result {
   double seconds = 0;              ///< training time
 };
 
-namespace detail {
-/// "256(relu)" for a dense layer, "bn", "dropout", "res[64(relu)-64(identity)]",
-/// or a user layer's `short_name` ("layer" if it has none).
-template <class Layer>
-std::string short_layer_name() {
-  if constexpr (is_dense_like<Layer>) {
-    return std::to_string(Layer::out_extent) + "(" + std::string(Layer::activation::name) + ")";
-  } else if constexpr (is_layer_list<Layer>) {
-    std::string s = "res[";
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((s += (I == 0 ? "" : "-") + short_layer_name<typename Layer::template layer_type<I>>()), ...);
-    }(std::make_index_sequence<Layer::layer_count>{});
-    return s + "]";
-  } else if constexpr (requires { { Layer::short_name } -> std::convertible_to<std::string_view>; }) {
-    return std::string(Layer::short_name);
-  } else {
-    return "layer";
-  }
-}
-}  // namespace detail
-
 /// "784-256(relu)-bn-10(softmax)".
 template <class Net>
 std::string topology_name() {

@@ -1,4 +1,4 @@
-// expect: ctnn::bf16_network::forward: spans must have static extents
+// expect: ctnn::network::forward: spans must have static extents
 #include <ctnn/ctnn.hpp>
 using Net = ctnn::network<ctnn::input<2>, ctnn::dense<4, ctnn::relu>>;
 void f(const ctnn::bf16_network<Net>& net, const float* x, float* y) {

@@ -1,4 +1,4 @@
-// expect: ctnn::bf16_network::layer<I>: I must be less than layer_count
+// expect: ctnn::network::layer<I>: I must be less than layer_count
 #include <ctnn/ctnn.hpp>
 using Net = ctnn::network<ctnn::input<2>, ctnn::dense<4, ctnn::relu>, ctnn::dense<1>>;
 ctnn::bf16_network<Net> net;

@@ -10,8 +10,12 @@
 #include <hwy/highway.h>
 
 #include "ctnn/kernels/gemm-inl.hpp"
-#include "ctnn/kernels/optimizer-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
+#include "ctnn/kernels/optimizer-inl.hpp"
+#include "ctnn/kernels/train-inl.hpp"
+#include "ctnn/layers/bf16_layer-inl.hpp"
+#include "ctnn/layers/dense-inl.hpp"
+#include "ctnn/optimizers/rmsprop.hpp"
 
 #ifndef CTNN_KERNELS_TEST_ONCE_
 #define CTNN_KERNELS_TEST_ONCE_

@@ -47,10 +47,16 @@ void activate_double(std::vector<double>& z) {
   }
 }
 
-/// Layer I of the double forward pass: a ← act(W·a + b), z ← W·a + b.
+/// Layer I of the double forward pass (dense or activation layers):
+/// a ← act(W·a + b), z ← W·a + b.
 template <class Net, std::size_t I>
 void reference_layer(const std::vector<double>& p, std::vector<double>& a, std::vector<double>& z, std::size_t& k) {
   using Lt = typename Net::template layer_type<I>;
+  if constexpr (Lt::parameter_count == 0) {  // ctnn::activation<Act>: z = a, a = act(a)
+    z = a;
+    activate_double<typename Lt::activation>(a);
+    return;
+  }
   z.assign(Lt::out_extent, 0.0);
   for (std::size_t o = 0; o < Lt::out_extent; ++o) {
     double s = p[k + Lt::in_extent * Lt::out_extent + o];

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// ctnn/detail/train_chain.hpp — training a sequence of layers: the per-layer
-// training operations (dense layers through the GEMM kernels, every other
-// layer through its own train_forward/train_backward members) and
-// train_chain, which runs them over a layer list with its activations, layer
-// caches and gradient buffers held as fixed-size arrays. The trainer runs one
-// chain for the network; a residual block runs one for its body.
+// ctnn/detail/train_chain.hpp — training a sequence of layers: each layer
+// through its own train_forward/train_backward members (the kernels come in
+// through the Backend template argument), run over a layer list by
+// train_chain with its activations, layer caches and gradient buffers held as
+// fixed-size arrays. The trainer runs one chain for the network; a residual
+// block runs one for its body. No kernels are included here.
 #pragma once
 // IWYU pragma: private, include "ctnn/trainer.hpp"
 
@@ -15,13 +15,12 @@
 #include <utility>
 
 #include "ctnn/config.hpp"
-#include "ctnn/kernels/backend.hpp"
-#include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/layer.hpp"
 
 namespace ctnn::detail {
 
-/// Training operations of a layer type: by default its members.
+/// Training operations of a layer type: its members, with the defaults of
+/// the optional ones (layers/layer.hpp).
 template <class Layer>
 struct train_ops {
   template <std::size_t Batch>
@@ -33,9 +32,16 @@ struct train_ops {
   static constexpr void forward(const Layer& l, cache<Batch>& c, const float* X, float* Y, float* s) {
     l.template train_forward<Backend, Batch>(c, X, Y, s);
   }
+  /// dy_is_dz: dY is the gradient of the layer's logits (a fused loss).
   template <class Backend, std::size_t Batch>
   static constexpr void backward(const Layer& l, cache<Batch>& c, const float* X, const float* Y, float* dY,
-                                 float* dX, float* grad, float* s, bool /*dy_is_dz*/) {
+                                 float* dX, float* grad, float* s, bool dy_is_dz) {
+    if constexpr (requires { l.template train_backward_logits<Backend, Batch>(c, X, Y, dY, dX, grad, s); }) {
+      if (dy_is_dz) {
+        l.template train_backward_logits<Backend, Batch>(c, X, Y, dY, dX, grad, s);
+        return;
+      }
+    }
     l.template train_backward<Backend, Batch>(c, X, Y, dY, dX, grad, s);
   }
   template <std::size_t Batch>
@@ -44,87 +50,12 @@ struct train_ops {
   }
   /// The layer's pre-activation output (what a loss calls logits).
   template <std::size_t Batch>
-  static constexpr const float* logits(const cache<Batch>&, const float* Y) {
-    return Y;
-  }
-};
-
-/// Dense layers: Z = X·Wᵀ + b by GEMM (per column panel of the blocked
-/// layout; dot-layout weights are transposed into scratch first), Y = act(Z).
-/// The cache keeps Z: the loss takes logits, and silu/gelu differentiate
-/// from z. Backward turns dY into dZ over Z in place, then dW = dZᵀ·X (in the
-/// layer's own layout), db = column sums of dZ, dX = dZ·W.
-template <std::size_t In, std::size_t Out, class Act, layout Lay>
-struct train_ops<dense_layer<In, Out, Act, Lay>> {
-  using Layer = dense_layer<In, Out, Act, Lay>;
-  static constexpr std::size_t Inp = Layer::in_padded, Outp = Layer::out_padded;
-  template <std::size_t Batch>
-  struct cache {
-    alignas(alignment) std::array<float, Batch * Outp> z{};
-  };
-  // A transposed copy of W: [In][Out_pad] for the forward pass of dot layers,
-  // [Out][In_pad] for the input gradient of broadcast layers.
-  template <std::size_t Batch>
-  static constexpr std::size_t scratch = Lay == layout::dot ? In * Outp : Out * Inp;
-
-  template <class Backend, std::size_t Batch>
-  static constexpr void forward(const Layer& layer, cache<Batch>& c, const float* X, float* Y, float* s) {
-    float* Z = c.z.data();
-    if constexpr (Lay == layout::broadcast) {
-      for (std::size_t ob = 0; ob < Outp; ob += Layer::block_width) {
-        const std::size_t wb = Outp - ob < Layer::block_width ? Outp - ob : Layer::block_width;
-        Backend::gemm(Batch, In, wb, X, Inp, 1, layer.weight_data() + ob * In, wb, layer.bias_data() + ob, Z + ob,
-                      Outp, false);
-      }
+  static constexpr const float* logits(const cache<Batch>& c, const float* X, const float* Y) {
+    if constexpr (requires { Layer::train_logits(c, X, Y); }) {
+      return Layer::train_logits(c, X, Y);
     } else {
-      for (std::size_t i = 0; i < In; ++i)
-        for (std::size_t o = 0; o < Outp; ++o) s[i * Outp + o] = o < Out ? layer.weight(o, i) : 0.0f;
-      Backend::gemm(Batch, In, Outp, X, Inp, 1, s, Outp, layer.bias_data(), Z, Outp, false);
+      return Y;
     }
-    Backend::template activate_rows_to<Act, Out, Outp>(Z, Y, Batch);
-  }
-
-  template <class Backend, std::size_t Batch>
-  static constexpr void backward(const Layer& layer, cache<Batch>& c, const float* X, const float* Y, float* dY,
-                                 float* dX, float* grad, float* s, bool dy_is_dz) {
-    const float* dZ = dY;
-    if (!dy_is_dz) {
-      float* z = c.z.data();
-      if constexpr (Act::elementwise) {
-        Backend::template activation_backward<Act>(backward_from_input<Act> ? z : Y, dY, z, Batch * Outp);
-      } else {
-        for (std::size_t b = 0; b < Batch; ++b) {
-          Act::backward(Y + b * Outp, dY + b * Outp, z + b * Outp, Out);
-          for (std::size_t o = Out; o < Outp; ++o) z[b * Outp + o] = 0.0f;
-        }
-      }
-      dZ = z;
-    }
-    float* gw = grad;
-    float* gb = grad + Layer::weight_storage;
-    if constexpr (Lay == layout::broadcast) {
-      for (std::size_t ob = 0; ob < Outp; ob += Layer::block_width) {
-        const std::size_t wb = Outp - ob < Layer::block_width ? Outp - ob : Layer::block_width;
-        Backend::gemm(In, Batch, wb, X, 1, Inp, dZ + ob, Outp, nullptr, gw + ob * In, wb, false);
-      }
-    } else {
-      Backend::gemm(Out, Batch, Inp, dZ, 1, Outp, X, Inp, nullptr, gw, Inp, false);
-    }
-    Backend::column_sums(Batch, Outp, dZ, Outp, gb);
-    if (dX == nullptr) return;
-    if constexpr (Lay == layout::broadcast) {
-      for (std::size_t o = 0; o < Out; ++o)
-        for (std::size_t i = 0; i < Inp; ++i) s[o * Inp + i] = i < In ? layer.weight(o, i) : 0.0f;
-      Backend::gemm(Batch, Out, Inp, dZ, Outp, 1, s, Inp, nullptr, dX, Inp, false);
-    } else {
-      Backend::gemm(Batch, Out, Inp, dZ, Outp, 1, layer.weight_data(), Inp, nullptr, dX, Inp, false);
-    }
-  }
-  template <std::size_t Batch>
-  static constexpr void commit(Layer&, cache<Batch>&) {}
-  template <std::size_t Batch>
-  static constexpr const float* logits(const cache<Batch>& c, const float*) {
-    return c.z.data();
   }
 };
 
@@ -188,7 +119,7 @@ class train_chain {
   /// Batch rows of the last layer's output, and of its logits.
   constexpr const float* output() const { return acts_.data() + geo.act_offset[n - 1]; }
   constexpr const float* logits() const {
-    return ops<n - 1>::template logits<Batch>(boost::hana::at_c<n - 1>(caches_), output());
+    return ops<n - 1>::template logits<Batch>(boost::hana::at_c<n - 1>(caches_), input_of(n - 1, input_), output());
   }
   /// Where the caller writes dL/d(output) before backward() (Batch rows of
   /// out_padded floats, padding zero). backward() overwrites it.
@@ -197,6 +128,7 @@ class train_chain {
   /// X: Batch rows of layer 0's in_padded floats (padding zero).
   template <class Backend>
   constexpr void forward(const Owner& owner, const float* X, float* s) {
+    input_ = X;
     forward_layers<Backend>(owner, X, s, std::make_index_sequence<n>{});
   }
   /// From output_gradient(): parameter gradients into grad (storage floats)
@@ -244,6 +176,7 @@ class train_chain {
   alignas(alignment) std::array<float, geo.act_offset[n]> acts_{};
   alignas(alignment) std::array<std::array<float, Batch * geo.width>, 2> grads_{};
   typename caches_of<std::make_index_sequence<n>>::type caches_{};
+  const float* input_ = nullptr;  // X of the last forward()
 };
 
 }  // namespace ctnn::detail

@@ -11,59 +11,16 @@
 #include <utility>
 #include <vector>
 
-#include "ctnn/activations.hpp"
-#include "ctnn/layers/batch_norm.hpp"
-#include "ctnn/layers/dense.hpp"
-#include "ctnn/layers/dropout.hpp"
-#include "ctnn/layers/residual.hpp"
+#include "ctnn/layers/layer.hpp"
 
 namespace ctnn {
 
-/// C++ spelling of an activation tag.
-template <class Act>
-std::string activation_cpp_name() {
-  if constexpr (requires { { Act::cpp_name } -> std::convertible_to<std::string_view>; }) {
-    return std::string(Act::cpp_name);  // a user-defined activation names itself
-  } else if constexpr (detail::is_leaky_relu<Act>) {
-    return "ctnn::leaky_relu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
-  } else if constexpr (detail::is_elu<Act>) {
-    return "ctnn::elu<" + std::to_string(Act::numerator) + ", " + std::to_string(Act::denominator) + ">";
-  } else {
-    return "ctnn::" + std::string(Act::name);
-  }
-}
-
-/// C++ spelling of the spec that produces a layer (the layout is not part of
-/// it: files hold parameters in interchange order, whatever the layout).
-template <std::size_t In, std::size_t Out, class Act, layout L>
-std::string spec_cpp_name(const dense_layer<In, Out, Act, L>*) {
-  return "ctnn::dense<" + std::to_string(Out) + ", " + activation_cpp_name<Act>() + ">";
-}
-
-template <std::size_t C, std::intmax_t MN, std::intmax_t MD, int EE>
-std::string spec_cpp_name(const batch_norm_layer<C, MN, MD, EE>*) {
-  return "ctnn::batch_norm<" + std::to_string(MN) + ", " + std::to_string(MD) + ", " + std::to_string(EE) + ">";
-}
-template <std::size_t C, std::intmax_t N, std::intmax_t D, std::uint64_t Seed>
-std::string spec_cpp_name(const dropout_layer<C, N, D, Seed>*) {
-  return "ctnn::dropout<" + std::to_string(N) + ", " + std::to_string(D) + ", " + std::to_string(Seed) + ">";
-}
-template <std::size_t In, class... Specs>
-std::string spec_cpp_name(const residual_layer<In, Specs...>*) {
-  using Block = residual_layer<In, Specs...>;
-  std::string s = "ctnn::residual<";
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((s += (I == 0 ? "" : ", ") + spec_cpp_name(static_cast<const typename Block::template layer_type<I>*>(nullptr))),
-     ...);
-  }(std::make_index_sequence<Block::layer_count>{});
-  return s + ">";
-}
-
-/// A user-defined layer names its spec: `static std::string cpp_spec_name()`.
+/// C++ spelling of the spec that produces a layer: the layer's own
+/// cpp_spec_name() (the layout of a dense layer is not part of it: files hold
+/// parameters in interchange order, whatever the layout).
 template <class Layer>
-  requires requires { { Layer::cpp_spec_name() } -> std::convertible_to<std::string>; }
 std::string spec_cpp_name(const Layer*) {
-  return Layer::cpp_spec_name();
+  return detail::spec_cpp_name<Layer>();
 }
 
 /// The network type as C++ source text.
@@ -71,7 +28,7 @@ template <class Net>
 std::string network_signature() {
   std::string s = "ctnn::network<ctnn::input<" + std::to_string(Net::input_size) + ">";
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((s += ", " + spec_cpp_name(static_cast<const typename Net::template layer_type<I>*>(nullptr))), ...);
+    ((s += ", " + detail::spec_cpp_name<typename Net::template layer_type<I>>()), ...);
   }(std::make_index_sequence<Net::layer_count>{});
   return s + ">";
 }

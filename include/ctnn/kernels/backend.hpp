@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/train-inl.hpp"
 #include "ctnn/kernels/reference.hpp"
 #include "ctnn/kernels/static.hpp"
 

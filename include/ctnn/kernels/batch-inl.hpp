@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // ctnn/kernels/batch-inl.hpp — batched inference: a tile of up to
-// kBatchTile samples goes through the whole network together, so every
-// weight loaded from cache serves up to 6 samples (the GEMM's row tile)
-// instead of one. Broadcast-layout layers run the training GEMM (X·W per
-// column panel, bias fused); narrow dot-layout layers run the single-sample
-// kernel per row (their weights are small). Re-included once per target.
+// kBatchTile samples goes through the whole layer list together, each layer
+// through its LayerForwardBatch (dense: the GEMM, so every weight loaded
+// from cache serves up to 6 samples; other layers: row by row).
+// Re-included once per target.
 
 #if defined(CTNN_KERNELS_BATCH_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_KERNELS_BATCH_INL_HPP_
@@ -20,8 +19,6 @@
 #include <utility>
 
 #include "ctnn/config.hpp"
-#include "ctnn/kernels/dense-inl.hpp"
-#include "ctnn/kernels/gemm-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -30,35 +27,14 @@ namespace ctnn::HWY_NAMESPACE {
 /// Samples per tile of ForwardBatch: 16 = 6 + 6 + 4 rows of the GEMM tile.
 inline constexpr std::size_t kBatchTile = 16;
 
-/// Z[r][0, Out_padded) = act(X[r]·W + b) for r < rows. X rows are `ldx`
-/// floats apart; Z rows are Out_padded apart and aligned.
+/// Default batched forward of a layer: row by row through its LayerForward.
+/// Z[r][0, out_padded) = layer(X[r]) for r < rows; X rows are `ldx` floats
+/// apart, Z rows out_padded apart and aligned. Layers whose weights can
+/// serve several rows at once (dense) overload it in their -inl.hpp.
 template <class Layer>
-HWY_INLINE void BatchLayer(const Layer& layer, std::size_t rows, const float* HWY_RESTRICT X, std::size_t ldx,
-                           float* HWY_RESTRICT Z) {
-  constexpr std::size_t In = Layer::in_extent, Outp = Layer::out_padded;
-  if constexpr (!detail::is_dense_like<Layer>) {
-    // Batch norm, residual blocks, dropout, user layers: row by row.
-    for (std::size_t r = 0; r < rows; ++r) LayerForward(layer, X + r * ldx, Z + r * Outp);
-  } else if (rows == 1) {
-    // One sample: the single-sample kernel keeps 8 FMA chains busy, the
-    // GEMM's 1-row tile only 2.
-    LayerForward(layer, X, Z);
-  } else if constexpr (Layer::weight_layout == layout::broadcast) {
-    using Act = typename Layer::activation;
-    for (std::size_t ob = 0; ob < Outp; ob += Layer::block_width) {
-      const std::size_t wb = Outp - ob < Layer::block_width ? Outp - ob : Layer::block_width;
-      Gemm(rows, In, wb, X, ldx, 1, layer.weight_data() + ob * In, wb, layer.bias_data() + ob, Z + ob, Outp, false);
-    }
-    // Padding columns hold act(0): finite, and never read as weights' inputs
-    // (the GEMM reads In columns; dot layers multiply them by zero weights).
-    if constexpr (Act::elementwise) {
-      ActivateInPlace<Act>(Z, rows * Outp);
-    } else {
-      for (std::size_t r = 0; r < rows; ++r) WholeLayerInPlace<Act, Layer::out_extent, Outp>(Z + r * Outp);
-    }
-  } else {
-    for (std::size_t r = 0; r < rows; ++r) LayerForward(layer, X + r * ldx, Z + r * Outp);
-  }
+HWY_INLINE void LayerForwardBatch(SimdTag, const Layer& layer, std::size_t rows, const float* HWY_RESTRICT X,
+                                  std::size_t ldx, float* HWY_RESTRICT Z) {
+  for (std::size_t r = 0; r < rows; ++r) LayerForward(SimdTag(), layer, X + r * ldx, Z + r * Layer::out_padded);
 }
 
 template <class Net, std::size_t... I>
@@ -74,7 +50,7 @@ HWY_INLINE const float* BatchLayers(const Net& net, std::size_t rows, const floa
   const float* in = x0;
   std::size_t ld = ld0;
   // Layer I reads `in` and writes a (even I) or b (odd I).
-  ((BatchLayer(net.template layer<I>(), rows, in, ld, I % 2 == 0 ? a : b),
+  ((LayerForwardBatch(SimdTag(), net.template layer<I>(), rows, in, ld, I % 2 == 0 ? a : b),
     in = I % 2 == 0 ? a : b, ld = Net::template layer_type<I>::out_padded),
    ...);
   return in;

@@ -25,13 +25,22 @@
 #include "ctnn/kernels/batch-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 #include "ctnn/kernels/optimizer-inl.hpp"
+#include "ctnn/kernels/train-inl.hpp"
+#include "ctnn/layers/layers-inl.hpp"
+// A user layer's kernels (its -inl.hpp, per-target include guard): define
+// CTNN_USER_KERNELS "my_layer-inl.hpp" before including ctnn/dynamic.hpp, so
+// that they are compiled for every target too (README "Layer protocol").
+#ifdef CTNN_USER_KERNELS
+#include CTNN_USER_KERNELS
+#endif
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
 
-template <class Net>
-HWY_NOINLINE void ForwardEntry(const Net& net, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  ForwardNet(net, x, y);
+template <class List>
+HWY_NOINLINE void ForwardEntry(const List& list, typename List::state_tuple& st, const float* HWY_RESTRICT x,
+                               float* HWY_RESTRICT y) {
+  ForwardNet(list, st, x, y);
 }
 
 /// The Highway target this namespace was compiled for (HWY_AVX2, ...).

@@ -100,4 +100,24 @@ CTNN_KERNEL_ENTRY void AdamUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRI
 }  // namespace ctnn::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
+#if HWY_TARGET == HWY_STATIC_TARGET
+#include "ctnn/kernels/static.hpp"
+namespace ctnn::detail {
+// The optimizers' update_block calls these unqualified with a Target tag, so
+// the call is resolved when a trainer instantiates it (argument-dependent
+// lookup) — optimizers.hpp stays parseable before the static target's
+// kernels exist (e.g. inside a hwy/foreach_target.h pass).
+inline void sgd_update_kernel(static_target, float* p, const float* g, float* v, std::size_t n, float lr,
+                              float momentum, bool nesterov, float weight_decay, bool first) {
+  HWY_STATIC_DISPATCH(SgdUpdate)(p, g, v, n, lr, momentum, nesterov, weight_decay, first);
+}
+inline void adam_update_kernel(static_target, float* p, const float* g, float* m, float* v, std::size_t n, float lr,
+                               float beta1, float beta2, float eps, float step_size, float bc2_sqrt,
+                               float coupled_decay, float decoupled_decay) {
+  HWY_STATIC_DISPATCH(AdamUpdate)(p, g, m, v, n, lr, beta1, beta2, eps, step_size, bc2_sqrt, coupled_decay,
+                                  decoupled_decay);
+}
+}  // namespace ctnn::detail
+#endif
+
 #endif  // per-target include guard

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// ctnn/kernels/reference.hpp — the scalar oracle. Plain constexpr loops over
-// the interchange-order view of each layer, accumulating in double. It is the
-// compile-time path of network::forward (Highway ops are not constexpr) and
-// the reference every SIMD kernel is tested against.
+// ctnn/kernels/reference.hpp — the scalar oracle: each layer's own constexpr
+// forward (dense: the interchange-order view, accumulating in double), the
+// training kernels' scalar twins. It is the compile-time path (Highway ops
+// are not constexpr) and the reference every SIMD kernel is tested against.
 #pragma once
 // IWYU pragma: private, include "ctnn/ctnn.hpp"
 
@@ -10,54 +10,24 @@
 #include <cstddef>
 #include <utility>
 
-#include "ctnn/layers/dense.hpp"
-#include "ctnn/layers/layer.hpp"
 
 namespace ctnn::reference {
 
-/// Dense layers (dense_layer or bf16_layer) on one sample: sums in double,
-/// rounds once to float, then applies the activation.
-template <class Layer>
-constexpr void dense_forward(const Layer& layer, const float* x, float* y) {
-  constexpr std::size_t In = Layer::in_extent, Out = Layer::out_extent;
-  using Act = typename Layer::activation;
-  for (std::size_t o = 0; o < Out; ++o) {
-    double s = layer.bias(o);
-    for (std::size_t i = 0; i < In; ++i) s += static_cast<double>(layer.weight(o, i)) * x[i];
-    if constexpr (Act::elementwise) {
-      y[o] = Act::apply(static_cast<float>(s));
-    } else {
-      y[o] = static_cast<float>(s);
-    }
-  }
-  if constexpr (!Act::elementwise) Act::apply(y, Out);
-}
-
-/// One layer on one sample: `x` holds In floats, `y` Out floats (other
-/// layers than dense: the layer's own constexpr forward, which may also
-/// write y's padding lanes). Dense layers: dense_forward.
+/// One layer on one sample (a stateless layer's own scalar forward): `x`
+/// holds in_padded floats, `y` receives out_extent floats or more.
 template <class Layer>
 constexpr void layer_forward(const Layer& layer, const float* x, float* y) {
-  if constexpr (detail::is_dense_like<Layer>) {
-    dense_forward(layer, x, y);
-  } else {
-    layer.forward(x, y);
-  }
+  layer.forward(x, y);
 }
 
-/// Whole-network scalar forward pass: `x` holds Net::input_size floats,
-/// `y` Net::output_size floats. Uses two Net::max_padded float arrays of stack.
+/// Whole-network scalar forward pass of a stateless network (or layer
+/// list): `x` holds Net::input_size floats, `y` Net::output_size floats.
 template <class Net>
 constexpr void forward(const Net& net, const float* x, float* y) {
-  std::array<float, Net::max_padded> a{}, b{};
-  for (std::size_t i = 0; i < Net::input_size; ++i) a[i] = x[i];
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((I % 2 == 0 ? layer_forward(net.template layer<I>(), a.data(), b.data())
-                 : layer_forward(net.template layer<I>(), b.data(), a.data())),
-     ...);
-  }(std::make_index_sequence<Net::layer_count>{});
-  const auto& out = Net::layer_count % 2 == 1 ? b : a;
-  for (std::size_t o = 0; o < Net::output_size; ++o) y[o] = out[o];
+  static_assert(!Net::is_stateful, "ctnn::reference::forward: a stateful network advances its state: pass it, "
+                                   "net.forward_reference(net.states(), x, y)");
+  typename Net::state_tuple none{};
+  net.forward_reference(none, x, y);
 }
 
 /// C[r·ldc + c] = init + Σ_{k<K} A[r·a_rs + k·a_ks]·M[k·ldm + c] for r < R,

@@ -12,6 +12,11 @@
 // assume a power-of-two vector length (128, 256, 512, ... bits: every SVE
 // core shipped so far).
 
+// ctnn/dynamic.hpp must come before any ctnn kernel (it checks this).
+#ifndef CTNN_KERNELS_SEEN_
+#define CTNN_KERNELS_SEEN_
+#endif
+
 #if defined(CTNN_KERNELS_TAG_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_KERNELS_TAG_INL_HPP_
 #undef CTNN_KERNELS_TAG_INL_HPP_
@@ -35,6 +40,12 @@ using FloatTag = hn::ScalableTag<float>;
 static_assert(hn::MaxLanes(FloatTag()) <= pad_floats && pad_floats % hn::MaxLanes(FloatTag()) == 0,
               "ctnn: a vector must hold a divisor of ctnn::pad_floats floats");
 #endif
+
+/// Passed first to every per-layer kernel (LayerForward, LayerForwardBatch,
+/// LayerForwardLogits): argument-dependent lookup then finds the overloads
+/// that each layer's -inl.hpp declares in this namespace, wherever they are
+/// included, without the generic code naming the layer types.
+struct SimdTag {};
 
 }  // namespace ctnn::HWY_NAMESPACE
 

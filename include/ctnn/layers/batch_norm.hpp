@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // ctnn/layers/batch_norm.hpp — ctnn::batch_norm<>: batch normalisation of
 // each feature, PyTorch's nn.BatchNorm1d (affine, track_running_stats).
+// Kernels: batch_norm-inl.hpp.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "ctnn/config.hpp"
@@ -30,7 +32,6 @@ class batch_norm_layer {
   static constexpr std::size_t out_extent = C;
   static constexpr std::size_t in_padded = padded(C);
   static constexpr std::size_t out_padded = padded(C);
-  static constexpr std::string_view short_name = "bn";  // in ctnn::topology_name
   static constexpr float momentum = static_cast<float>(static_cast<double>(MomentumNum) / MomentumDen);
   static constexpr double epsilon = 1.0 / detail::powi(10.0, EpsilonExp);
   static constexpr bool reads_input_padding = true;  // needs an aligned, zero-padded input
@@ -39,6 +40,13 @@ class batch_norm_layer {
   static constexpr std::size_t parameter_storage = 2 * out_padded;
   static constexpr std::size_t buffer_count = 2 * C;
   static constexpr std::size_t storage_index(std::size_t k) noexcept { return k < C ? k : out_padded + (k - C); }
+
+  static std::string cpp_spec_name() {
+    return "ctnn::batch_norm<" + std::to_string(MomentumNum) + ", " + std::to_string(MomentumDen) + ", " +
+           std::to_string(EpsilonExp) + ">";
+  }
+  static std::string short_name() { return "bn"; }  // in ctnn::topology_name
+  static constexpr std::string_view header = "ctnn/layers/batch_norm.hpp";
 
   constexpr batch_norm_layer() noexcept {
     for (std::size_t c = 0; c < C; ++c) {
@@ -204,3 +212,7 @@ struct batch_norm {
 };
 
 }  // namespace ctnn
+
+// The SIMD kernels (for the TU's static target; ctnn/dynamic.hpp re-includes
+// them per target through ctnn/layers/layers-inl.hpp).
+#include "ctnn/layers/batch_norm-inl.hpp"  // IWYU pragma: export

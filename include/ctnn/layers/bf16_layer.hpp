@@ -2,7 +2,8 @@
 // ctnn/layers/bf16_layer.hpp — a dense layer's inference-only twin with
 // bfloat16 weights (fp32 biases, fp32 arithmetic): half the bytes per
 // weight, the same layout, so the same kernels stream it (they widen bf16 to
-// fp32 on load). Built from a trained dense_layer; see ctnn/bf16.hpp.
+// fp32 on load). Built from a trained dense_layer (whose bf16_type it is);
+// see ctnn/bf16.hpp. Kernels: bf16_layer-inl.hpp.
 #pragma once
 
 #include <array>
@@ -59,6 +60,8 @@ class bf16_layer {
     return detail::from_bf16(w_[Layer::weight_index(o, i)]);
   }
   constexpr float bias(std::size_t o) const noexcept { return b_[o]; }
+  /// One sample, scalar reference (the kernels: bf16_layer-inl.hpp).
+  constexpr void forward(const float* x, float* y) const { detail::dense_forward_reference(*this, x, y); }
   /// Raw storage for the kernels: bf16 bit patterns in Layer's layout.
   constexpr const std::uint16_t* weight_data() const noexcept { return w_.data(); }
   constexpr const float* bias_data() const noexcept { return b_.data(); }
@@ -69,3 +72,7 @@ class bf16_layer {
 };
 
 }  // namespace ctnn
+
+// The SIMD kernels (for the TU's static target; ctnn/dynamic.hpp re-includes
+// them per target through ctnn/layers/layers-inl.hpp).
+#include "ctnn/layers/bf16_layer-inl.hpp"  // IWYU pragma: export

@@ -6,10 +6,13 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "ctnn/activations.hpp"
 #include "ctnn/config.hpp"
+#include "ctnn/detail/cmath.hpp"
 
 namespace ctnn {
 
@@ -23,7 +26,44 @@ enum class layout {
   dot,        ///< row-major W[out][padded(in)]; the kernel takes dot products
 };
 
+template <class Layer>
+class bf16_layer;  // ctnn/layers/bf16_layer.hpp
+
+/// Standard deviation of the initial weights of a dense layer `Layer`:
+/// He: sqrt(2 / ((1 + a²)·fan_in)) with a the leaky slope (0 for relu);
+/// Glorot: sqrt(2 / (fan_in + fan_out)).
+template <class Layer>
+constexpr double init_stddev() noexcept {
+  using Act = typename Layer::activation;
+  if constexpr (Act::init == init_scheme::he) {
+    double a = 0.0;
+    if constexpr (detail::is_leaky_relu<Act>) a = Act::slope;
+    return detail::sqrt(2.0 / ((1.0 + a * a) * static_cast<double>(Layer::fan_in)));
+  } else {
+    return detail::sqrt(2.0 / static_cast<double>(Layer::fan_in + Layer::fan_out));
+  }
+}
+
 namespace detail {
+/// One sample through a dense-like layer (dense_layer, bf16_layer), the
+/// scalar reference: sums in double, rounds once to float, then applies the
+/// activation (skipped with Logits: y = W·x + b). Writes y[0, Out).
+template <class Layer, bool Logits = false>
+constexpr void dense_forward_reference(const Layer& layer, const float* x, float* y) {
+  constexpr std::size_t In = Layer::in_extent, Out = Layer::out_extent;
+  using Act = typename Layer::activation;
+  for (std::size_t o = 0; o < Out; ++o) {
+    double s = layer.bias(o);
+    for (std::size_t i = 0; i < In; ++i) s += static_cast<double>(layer.weight(o, i)) * x[i];
+    if constexpr (Act::elementwise && !Logits) {
+      y[o] = Act::apply(static_cast<float>(s));
+    } else {
+      y[o] = static_cast<float>(s);
+    }
+  }
+  if constexpr (!Act::elementwise && !Logits) Act::apply(y, Out);
+}
+
 constexpr layout resolve_layout(layout l, std::size_t /*in*/, std::size_t out) noexcept {
   if (l != layout::automatic) return l;
   return out < pad_floats ? layout::dot : layout::broadcast;
@@ -116,6 +156,111 @@ class dense_layer {
   static constexpr std::size_t fan_in = In;
   static constexpr std::size_t fan_out = Out;
 
+  /// ctnn::initialize: weights ~ N(0, init_stddev²) in interchange order
+  /// (He for the relu family, Glorot otherwise), biases 0.
+  template <class Rng>
+  constexpr void initialize(Rng& gen) noexcept {
+    const double sd = init_stddev<dense_layer>();
+    std::size_t k = 0;
+    for_each_parameter([&](float& p) {
+      p = k < In * Out ? static_cast<float>(sd * gen.normal()) : 0.0f;
+      ++k;
+    });
+  }
+
+  /// One sample, scalar reference (the compile-time path; the SIMD kernels
+  /// are in dense-inl.hpp): y[0, Out) = act(W·x + b).
+  constexpr void forward(const float* x, float* y) const { detail::dense_forward_reference(*this, x, y); }
+
+  // ------------------------------------------------------------- names
+  static std::string cpp_spec_name() {
+    // The layout is not part of it: files hold parameters in interchange order.
+    return "ctnn::dense<" + std::to_string(Out) + ", " + activation_cpp_name<Act>() + ">";
+  }
+  static std::string short_name() { return std::to_string(Out) + "(" + std::string(Act::name) + ")"; }
+  static constexpr std::string_view header = "ctnn/layers/dense.hpp";
+  /// bf16_network stores this layer with bf16 weights.
+  using bf16_type = bf16_layer<dense_layer>;
+
+  // ------------------------------------------------------------- training
+  // Z = X·Wᵀ + b by GEMM (per column panel of the blocked layout; dot-layout
+  // weights are transposed into scratch first), Y = act(Z). The cache keeps
+  // Z: the loss takes logits, and silu/gelu differentiate from z. Backward
+  // turns dY into dZ over Z in place, then dW = dZᵀ·X (in the layer's own
+  // layout), db = column sums of dZ, dX = dZ·W.
+  template <std::size_t Batch>
+  struct train_cache {
+    alignas(alignment) std::array<float, Batch * out_padded> z{};
+  };
+  /// A transposed copy of W: [In][Out_pad] for the forward pass of dot
+  /// layers, [Out][In_pad] for the input gradient of broadcast layers.
+  template <std::size_t Batch>
+  static constexpr std::size_t train_scratch = L == layout::dot ? In * out_padded : Out * in_padded;
+
+  template <class Backend, std::size_t Batch>
+  constexpr void train_forward(train_cache<Batch>& c, const float* X, float* Y, float* s) const {
+    constexpr std::size_t Inp = in_padded, Outp = out_padded;
+    float* Z = c.z.data();
+    if constexpr (L == layout::broadcast) {
+      for (std::size_t ob = 0; ob < Outp; ob += block_width) {
+        const std::size_t wb = Outp - ob < block_width ? Outp - ob : block_width;
+        Backend::gemm(Batch, In, wb, X, Inp, 1, w_.data() + ob * In, wb, b_.data() + ob, Z + ob, Outp, false);
+      }
+    } else {
+      for (std::size_t i = 0; i < In; ++i)
+        for (std::size_t o = 0; o < Outp; ++o) s[i * Outp + o] = o < Out ? weight(o, i) : 0.0f;
+      Backend::gemm(Batch, In, Outp, X, Inp, 1, s, Outp, b_.data(), Z, Outp, false);
+    }
+    Backend::template activate_rows_to<Act, Out, Outp>(Z, Y, Batch);
+  }
+
+  template <class Backend, std::size_t Batch>
+  constexpr void train_backward(train_cache<Batch>& c, const float* X, const float* Y, float* dY, float* dX,
+                                float* grad, float* s) const {
+    constexpr std::size_t Outp = out_padded;
+    float* z = c.z.data();
+    if constexpr (Act::elementwise) {
+      Backend::template activation_backward<Act>(detail::backward_from_input<Act> ? z : Y, dY, z, Batch * Outp);
+    } else {
+      for (std::size_t b = 0; b < Batch; ++b) {
+        Act::backward(Y + b * Outp, dY + b * Outp, z + b * Outp, Out);
+        for (std::size_t o = Out; o < Outp; ++o) z[b * Outp + o] = 0.0f;
+      }
+    }
+    train_backward_logits<Backend, Batch>(c, X, Y, z, dX, grad, s);
+  }
+  /// Backward from the gradient of the logits (a loss fused with the output
+  /// activation, e.g. softmax + cross-entropy, hands it over directly).
+  template <class Backend, std::size_t Batch>
+  constexpr void train_backward_logits(train_cache<Batch>&, const float* X, const float*, const float* dZ, float* dX,
+                                       float* grad, float* s) const {
+    constexpr std::size_t Inp = in_padded, Outp = out_padded;
+    float* gw = grad;
+    float* gb = grad + weight_storage;
+    if constexpr (L == layout::broadcast) {
+      for (std::size_t ob = 0; ob < Outp; ob += block_width) {
+        const std::size_t wb = Outp - ob < block_width ? Outp - ob : block_width;
+        Backend::gemm(In, Batch, wb, X, 1, Inp, dZ + ob, Outp, nullptr, gw + ob * In, wb, false);
+      }
+    } else {
+      Backend::gemm(Out, Batch, Inp, dZ, 1, Outp, X, Inp, nullptr, gw, Inp, false);
+    }
+    Backend::column_sums(Batch, Outp, dZ, Outp, gb);
+    if (dX == nullptr) return;
+    if constexpr (L == layout::broadcast) {
+      for (std::size_t o = 0; o < Out; ++o)
+        for (std::size_t i = 0; i < Inp; ++i) s[o * Inp + i] = i < In ? weight(o, i) : 0.0f;
+      Backend::gemm(Batch, Out, Inp, dZ, Outp, 1, s, Inp, nullptr, dX, Inp, false);
+    } else {
+      Backend::gemm(Batch, Out, Inp, dZ, Outp, 1, w_.data(), Inp, nullptr, dX, Inp, false);
+    }
+  }
+  /// The pre-activation output, what a loss calls logits.
+  template <std::size_t Batch>
+  static constexpr const float* train_logits(const train_cache<Batch>& c, const float*, const float*) {
+    return c.z.data();
+  }
+
  private:
   alignas(alignment) std::array<float, weight_storage> w_{};
   alignas(alignment) std::array<float, out_padded> b_{};
@@ -150,3 +295,7 @@ struct dense {
 };
 
 }  // namespace ctnn
+
+// The SIMD kernels (for the TU's static target; ctnn/dynamic.hpp re-includes
+// them per target through ctnn/layers/layers-inl.hpp).
+#include "ctnn/layers/dense-inl.hpp"  // IWYU pragma: export

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "ctnn/config.hpp"
@@ -26,7 +27,11 @@ class dropout_layer {
   static constexpr std::size_t out_extent = C;
   static constexpr std::size_t in_padded = padded(C);
   static constexpr std::size_t out_padded = padded(C);
-  static constexpr std::string_view short_name = "dropout";  // in ctnn::topology_name
+  static std::string cpp_spec_name() {
+    return "ctnn::dropout<" + std::to_string(Num) + ", " + std::to_string(Den) + ", " + std::to_string(Seed) + ">";
+  }
+  static std::string short_name() { return "dropout"; }  // in ctnn::topology_name
+  static constexpr std::string_view header = "ctnn/layers/dropout.hpp";
   static constexpr double rate = static_cast<double>(Num) / static_cast<double>(Den);
   static constexpr bool reads_input_padding = true;
   static constexpr std::size_t parameter_count = 0;
@@ -91,3 +96,6 @@ struct dropout {
 };
 
 }  // namespace ctnn
+
+// No SIMD kernel of its own; the pair of headers as every layer has.
+#include "ctnn/layers/dropout-inl.hpp"  // IWYU pragma: export

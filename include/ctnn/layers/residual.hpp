@@ -5,30 +5,36 @@
 #pragma once
 
 #include <array>
-#include <boost/hana/at.hpp>
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "ctnn/config.hpp"
-#include "ctnn/detail/train_chain.hpp"
-#include "ctnn/kernels/reference.hpp"
+#include "ctnn/detail/layer_list.hpp"
 #include "ctnn/layers/layer.hpp"
-#include "ctnn/network.hpp"
 
 namespace ctnn {
+namespace detail {
+template <class Owner, std::size_t Batch>
+class train_chain;  // ctnn/detail/train_chain.hpp: needed only when a block is trained
+}  // namespace detail
 
 /// The concrete residual block on In features: its body is a layer list
-/// (same interface as a network: layer_count, layer_type<I>, layer<I>()).
-/// Parameters and buffers are the body's, in order.
+/// (detail/layer_list.hpp; layer_count, layer_type<I>, layer<I>() as a
+/// network). Parameters, buffers and state are the body's, in order.
+/// Kernels: residual-inl.hpp.
 template <std::size_t In, class... Specs>
 class residual_layer {
-  using build = detail::network_layers<input<In>, std::index_sequence_for<Specs...>, Specs...>;
+  using build = detail::chain_specs<In, std::index_sequence_for<Specs...>, Specs...>;
 
  public:
+  static_assert(build::checked);
+  using body_type = typename build::list;
   static constexpr std::size_t layer_count = sizeof...(Specs);
   template <std::size_t I>
-  using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<typename build::tuple&>()))>;
+  using layer_type = typename body_type::template layer_type<I>;
 
  private:
   static constexpr auto all = std::index_sequence_for<Specs...>{};
@@ -54,16 +60,13 @@ class residual_layer {
  public:
   static constexpr std::size_t in_extent = In;
   static constexpr std::size_t out_extent = In;
-  static constexpr std::size_t input_size = In;   // the body as a network, for reference::forward
-  static constexpr std::size_t output_size = In;
   static constexpr std::size_t in_padded = padded(In);
   static constexpr std::size_t out_padded = padded(In);
   static constexpr bool reads_input_padding = true;
-  static constexpr std::size_t max_padded = [] {
-    std::size_t m = padded(In);
-    for (std::size_t e : build::extents) m = padded(e) > m ? padded(e) : m;
-    return m;
-  }();
+  static constexpr std::size_t max_padded = body_type::max_padded;
+  /// Stateful if a body layer is; the state is the body's states.
+  static constexpr bool is_stateful = body_type::is_stateful;
+  using state = typename body_type::state_tuple;
   static constexpr std::size_t parameter_count = sum(body.params);
   static constexpr std::size_t parameter_storage = sum(body.storage);
   static constexpr std::size_t buffer_count = sum(body.buffers);
@@ -81,11 +84,33 @@ class residual_layer {
 
   template <std::size_t I>
   constexpr auto& layer() noexcept {
-    return boost::hana::at_c<I>(body_);
+    return body_.template layer<I>();
   }
   template <std::size_t I>
   constexpr const auto& layer() const noexcept {
-    return boost::hana::at_c<I>(body_);
+    return body_.template layer<I>();
+  }
+
+  // ------------------------------------------------------------- names
+  static std::string cpp_spec_name() {
+    std::string s = "ctnn::residual<";
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((s += (I == 0 ? "" : ", ") + detail::spec_cpp_name<layer_type<I>>()), ...);
+    }(all);
+    return s + ">";
+  }
+  static std::string short_name() {
+    std::string s = "res[";
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((s += (I == 0 ? "" : "-") + detail::short_layer_name<layer_type<I>>()), ...);
+    }(all);
+    return s + "]";
+  }
+  /// This header and every body layer's.
+  template <class F>
+  static void for_each_header(F&& f) {
+    f(std::string_view("ctnn/layers/residual.hpp"));
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (detail::for_each_layer_header<layer_type<I>>(f), ...); }(all);
   }
 
   template <class F>
@@ -116,18 +141,26 @@ class residual_layer {
       if constexpr (requires { l.for_each_buffer(f); }) l.for_each_buffer(f);
     });
   }
-  /// Initialises the body's layers (ctnn::initialize calls this).
-  template <class F>
-  constexpr void for_each_layer(F&& f) {
-    each(f);
+  /// ctnn::initialize: the body's layers in order.
+  template <class Rng>
+  constexpr void initialize(Rng& gen) noexcept {
+    each([&](auto& l) {
+      if constexpr (requires { l.initialize(gen); }) l.initialize(gen);
+    });
   }
 
   /// One sample, scalar reference: y = x + body(x).
-  constexpr void forward(const float* x, float* y) const {
-    std::array<float, In> out{};
-    reference::forward(*this, x, out.data());
-    for (std::size_t i = 0; i < In; ++i) y[i] = x[i] + out[i];
-    for (std::size_t i = In; i < out_padded; ++i) y[i] = 0.0f;
+  constexpr void forward(const float* x, float* y) const
+    requires(!is_stateful)
+  {
+    state none{};
+    forward_impl(none, x, y);
+  }
+  /// One time step of a block with a stateful body.
+  constexpr void forward(state& s, const float* x, float* y) const
+    requires(is_stateful)
+  {
+    forward_impl(s, x, y);
   }
 
   // ------------------------------------------------------------- training
@@ -160,6 +193,12 @@ class residual_layer {
   }
 
  private:
+  constexpr void forward_impl(state& st, const float* x, float* y) const {
+    std::array<float, In> out{};
+    body_.forward_reference(st, x, out.data());
+    for (std::size_t i = 0; i < In; ++i) y[i] = x[i] + out[i];
+    for (std::size_t i = In; i < out_padded; ++i) y[i] = 0.0f;
+  }
   template <class F>
   constexpr void each(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) { (f(layer<I>()), ...); }(all);
@@ -169,7 +208,7 @@ class residual_layer {
     [&]<std::size_t... I>(std::index_sequence<I...>) { (f(layer<I>()), ...); }(all);
   }
 
-  typename build::tuple body_{};
+  body_type body_{};
 };
 
 namespace detail {
@@ -202,3 +241,7 @@ struct residual {
 };
 
 }  // namespace ctnn
+
+// The SIMD kernels (for the TU's static target; ctnn/dynamic.hpp re-includes
+// them per target through ctnn/layers/layers-inl.hpp).
+#include "ctnn/layers/residual-inl.hpp"  // IWYU pragma: export

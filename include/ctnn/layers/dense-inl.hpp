@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// ctnn/kernels/dense-inl.hpp — Highway kernels for the single-sample dense
-// forward pass. Re-included once per target (per-target include guard).
+// ctnn/layers/dense-inl.hpp — the dense layer's Highway kernels: the
+// single-sample forward pass (and its batched form through the GEMM). Re-included once per target (per-target include guard).
 //
 // Contract: `x` is aligned to ctnn::alignment and readable for
 // Layer::in_padded floats whose padding lanes are finite (the network keeps
@@ -11,11 +11,11 @@
 // tests/kernels/kernels.test.cpp bounds the difference on every target by
 // 2e-6·(Σ|w·x| + |b|) + 4 ulp of the result.
 
-#if defined(CTNN_KERNELS_DENSE_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
-#ifdef CTNN_KERNELS_DENSE_INL_HPP_
-#undef CTNN_KERNELS_DENSE_INL_HPP_
+#if defined(CTNN_LAYERS_DENSE_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_LAYERS_DENSE_INL_HPP_
+#undef CTNN_LAYERS_DENSE_INL_HPP_
 #else
-#define CTNN_KERNELS_DENSE_INL_HPP_
+#define CTNN_LAYERS_DENSE_INL_HPP_
 #endif
 
 #include <hwy/highway.h>
@@ -26,9 +26,10 @@
 #include <type_traits>
 
 #include "ctnn/kernels/activation-inl.hpp"
-#include "ctnn/layers/bf16_layer.hpp"
+#include "ctnn/kernels/batch-inl.hpp"
+#include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/network-inl.hpp"
 #include "ctnn/layers/dense.hpp"
-#include "ctnn/layers/layer.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
@@ -161,7 +162,7 @@ HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_R
 /// Scalable targets (SVE): the broadcast layout one output vector at a time,
 /// the vector width known at run time (tag-inl.hpp). Column block `blk`
 /// holds rows of `width` floats: W[i][c] at w + blk·BW·In + i·width + c.
-template <class Layer>
+template <class Layer, class Act = typename Layer::activation>
 HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   const FloatTag d;
   const std::size_t N = hn::Lanes(d);
@@ -169,7 +170,6 @@ HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, 
   constexpr std::size_t BW = Layer::block_width;
   constexpr std::size_t full_blocks = Layer::out_padded / BW;
   constexpr std::size_t tail = Layer::out_padded % BW;
-  using Act = typename Layer::activation;
   const auto* HWY_RESTRICT w = layer.weight_data();
   const float* HWY_RESTRICT b = layer.bias_data();
   for (std::size_t c = 0; c < Layer::out_padded; c += N) {
@@ -186,7 +186,7 @@ HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, 
 }
 
 /// Scalable targets (SVE): the dot layout one row at a time.
-template <class Layer>
+template <class Layer, class Act = typename Layer::activation>
 HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   const FloatTag d;
   const std::size_t N = hn::Lanes(d);
@@ -199,11 +199,10 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
     y[o] = hn::GetLane(hn::SumOfLanes(d, acc)) + layer.bias(o);
   }
   for (std::size_t p = Out; p < Layer::out_padded; ++p) y[p] = 0.0f;
-  using Act = typename Layer::activation;
   if constexpr (Act::elementwise) ActivateInPlace<Act>(y, Layer::out_padded);
 }
 #else
-template <class Layer>
+template <class Layer, class Act = typename Layer::activation>
 HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   const FloatTag d;
   constexpr std::size_t N = hn::MaxLanes(decltype(d)());
@@ -211,7 +210,6 @@ HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, 
   constexpr std::size_t BW = Layer::block_width;
   constexpr std::size_t full_blocks = Layer::out_padded / BW;
   constexpr std::size_t tail = Layer::out_padded % BW;
-  using Act = typename Layer::activation;
   const auto* HWY_RESTRICT w = layer.weight_data();
   const float* HWY_RESTRICT b = layer.bias_data();
   for (std::size_t blk = 0; blk < full_blocks; ++blk) {
@@ -259,7 +257,7 @@ HWY_INLINE void DotRows(D d, const Layer& layer, std::size_t o, const float* HWY
   }
 }
 
-template <class Layer>
+template <class Layer, class Act = typename Layer::activation>
 HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   const FloatTag d;
   constexpr std::size_t Out = Layer::out_extent;
@@ -272,24 +270,74 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
   }
   if constexpr (Out % 2 == 1) DotRows<1>(d, layer, o, x, y);
   for (std::size_t p = Out; p < Layer::out_padded; ++p) y[p] = 0.0f;
-  using Act = typename Layer::activation;
   if constexpr (Act::elementwise) ActivateInPlace<Act>(y, Layer::out_padded);
 }
 #endif  // HWY_HAVE_SCALABLE
 
-/// Forward pass of one dense layer (see the contract at the top of the file):
-/// a dense_layer, or a bf16_layer with the same layout and bf16 weights.
-template <class Layer>
-  requires detail::is_dense_like<Layer>
-HWY_INLINE void LayerForward(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  using Act = typename Layer::activation;
+/// A dense-like layer's forward (dense_layer, or bf16_layer: same layout,
+/// bf16 weights), with its activation or — Logits — without (y = W·x + b).
+template <class Layer, bool Logits = false>
+HWY_INLINE void DenseForward(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
+  using Act = std::conditional_t<Logits, identity, typename Layer::activation>;
   constexpr std::size_t Out = Layer::out_extent;
   if constexpr (Layer::weight_layout == layout::dot) {
-    DenseDot(layer, x, y);
+    DenseDot<Layer, Act>(layer, x, y);
   } else {
-    DenseBroadcast(layer, x, y);
+    DenseBroadcast<Layer, Act>(layer, x, y);
   }
   if constexpr (!Act::elementwise) WholeLayerInPlace<Act, Out, padded(Out)>(y);
+}
+
+/// Z[r][0, Out_padded) = act(X[r]·W + b) for r < rows (see LayerForwardBatch).
+template <class Layer>
+HWY_INLINE void DenseForwardBatch(const Layer& layer, std::size_t rows, const float* HWY_RESTRICT X, std::size_t ldx,
+                                  float* HWY_RESTRICT Z) {
+  constexpr std::size_t In = Layer::in_extent, Outp = Layer::out_padded;
+  using Act = typename Layer::activation;
+  if (rows == 1) {
+    // One sample: the single-sample kernel keeps 8 FMA chains busy, the
+    // GEMM's 1-row tile only 2.
+    DenseForward(layer, X, Z);
+  } else if constexpr (Layer::weight_layout == layout::broadcast) {
+    for (std::size_t ob = 0; ob < Outp; ob += Layer::block_width) {
+      const std::size_t wb = Outp - ob < Layer::block_width ? Outp - ob : Layer::block_width;
+      Gemm(rows, In, wb, X, ldx, 1, layer.weight_data() + ob * In, wb, layer.bias_data() + ob, Z + ob, Outp, false);
+    }
+    // Padding columns hold act(0): finite, and never read as weights' inputs
+    // (the GEMM reads In columns; dot layers multiply them by zero weights).
+    if constexpr (Act::elementwise) {
+      ActivateInPlace<Act>(Z, rows * Outp);
+    } else {
+      for (std::size_t r = 0; r < rows; ++r) WholeLayerInPlace<Act, Layer::out_extent, Outp>(Z + r * Outp);
+    }
+  } else {
+    // Narrow dot-layout layers: their weights are small, row by row.
+    for (std::size_t r = 0; r < rows; ++r) DenseForward(layer, X + r * ldx, Z + r * Outp);
+  }
+}
+
+/// Forward pass of one dense layer (see the contract at the top of the file).
+template <std::size_t In, std::size_t Out, class Act, layout L>
+HWY_INLINE void LayerForward(SimdTag, const dense_layer<In, Out, Act, L>& layer, const float* HWY_RESTRICT x,
+                             float* HWY_RESTRICT y) {
+  DenseForward(layer, x, y);
+}
+template <std::size_t In, std::size_t Out, class Act, layout L>
+HWY_INLINE void LayerForwardBatch(SimdTag, const dense_layer<In, Out, Act, L>& layer, std::size_t rows,
+                                  const float* HWY_RESTRICT X, std::size_t ldx, float* HWY_RESTRICT Z) {
+  DenseForwardBatch(layer, rows, X, ldx, Z);
+}
+/// y = act(z), z = W·x + b (ctnn::evaluate's losses read z).
+template <std::size_t In, std::size_t Out, class Act, layout L>
+HWY_INLINE void LayerForwardLogits(SimdTag, const dense_layer<In, Out, Act, L>& layer, const float* HWY_RESTRICT x,
+                                   float* HWY_RESTRICT y, float* HWY_RESTRICT z) {
+  DenseForward<dense_layer<In, Out, Act, L>, true>(layer, x, z);
+  for (std::size_t i = 0; i < padded(Out); ++i) y[i] = z[i];
+  if constexpr (Act::elementwise) {
+    ActivateInPlace<Act>(y, padded(Out));
+  } else {
+    WholeLayerInPlace<Act, Out, padded(Out)>(y);
+  }
 }
 
 }  // namespace ctnn::HWY_NAMESPACE

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "ctnn/ctnn.hpp"
 #include "nets.hpp"
@@ -97,4 +99,38 @@ TEST_CASE("bf16: weights are the fp32 ones rounded, biases exact, padding zero",
   using L = Dot::layer_type<0>;
   for (std::size_t o = 0; o < 3; ++o)
     for (std::size_t i = 5; i < L::in_padded; ++i) CHECK(dq.layer<0>().weight_data()[o * L::in_padded + i] == 0);
+}
+
+TEST_CASE("bf16: every layer with a bf16 twin converts; batch norm, residual, dropout and activation layers stay fp32",
+          "[bf16]") {
+  using Net = ctnn::network<ctnn::input<9>, ctnn::dense<24, ctnn::relu>, ctnn::batch_norm<>,
+                            ctnn::residual<ctnn::dense<24>, ctnn::activation<ctnn::gelu>>, ctnn::dropout<1, 5>,
+                            ctnn::dense<5, ctnn::softmax>>;
+  using Q = ctnn::bf16_network<Net>;
+  static_assert(std::is_same_v<Q::layer_type<0>, ctnn::bf16_layer<Net::layer_type<0>>>);
+  static_assert(std::is_same_v<Q::layer_type<1>, Net::layer_type<1>>);  // batch norm: kept
+  static_assert(Q::buffer_count == Net::buffer_count);
+  auto net = std::make_unique<Net>();
+  ctnn::initialize(*net, 17);
+  std::array<float, Net::buffer_count> buf{};
+  for (std::size_t k = 0; k < buf.size(); ++k) buf[k] = 0.5f + static_cast<float>(k % 7) / 8.0f;
+  ctnn::set_buffers(*net, std::span<const float, Net::buffer_count>(buf));
+  auto q = std::make_unique<Q>(*net);
+  ctnn::rng g(18);
+  constexpr std::size_t rows = 37;  // two full tiles of 16 and a partial one
+  std::vector<float> x(rows * 9), yb(rows * 5, -1.0f);
+  for (auto& v : x) v = static_cast<float>(g.uniform()) * 2.0f - 1.0f;
+  q->forward_batch(std::span<const float>(x), std::span<float>(yb));  // new: bf16_network has forward_batch
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::array<float, 9> xi{};
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(r * 9), 9, xi.begin());
+    const auto y16 = q->forward(xi), y32 = net->forward(xi);
+    std::array<float, 5> ref{};
+    ctnn::reference::forward(*q, xi.data(), ref.data());
+    for (std::size_t o = 0; o < 5; ++o) {
+      CHECK(y16[o] == Approx(ref[o]).epsilon(1e-5).margin(1e-6));          // SIMD = scalar, same weights
+      CHECK(yb[r * 5 + o] == Approx(y16[o]).epsilon(1e-5).margin(1e-6));   // batched = single
+      CHECK(y16[o] == Approx(y32[o]).margin(2e-2));                        // bf16 rounding only
+    }
+  }
 }

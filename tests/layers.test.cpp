@@ -337,3 +337,16 @@ TEST_CASE("layers: PyTorch import round trip — model file and header from tool
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   CHECK_THAT(text, Catch::Contains(ctnn::detail::exported_network_text(true)));
 }
+
+TEST_CASE("layers: PyTorch's Linear -> BatchNorm1d -> GELU imports with a ctnn::activation layer", "[layers][import]") {
+  // The type tools/import_pytorch.py printed (tests/golden/imported_activation_io.txt).
+  using Net = ctnn::network<ctnn::input<5>, ctnn::dense<12, ctnn::identity>, ctnn::batch_norm<1, 10, 5>,
+                            ctnn::activation<ctnn::gelu>, ctnn::dense<4, ctnn::tanh>>;
+  const auto io = golden("imported_activation_io.txt");
+  auto net = std::make_unique<Net>();
+  ctnn::load(*net, std::string(CTNN_GOLDEN_DIR) + "/imported_activation.ctnn");  // checks the signature
+  const auto x = io.as<float>("x");
+  const auto [single, batched] = outputs(*net, x);
+  CHECK(rel_error(single, io["out"]) <= 1e-5);
+  CHECK(rel_error(batched, io["out"]) <= 1e-5);
+}

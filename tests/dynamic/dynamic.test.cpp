@@ -3,11 +3,14 @@
 // machine supports (dispatch forced with hwy::SetSupportedTargetsForTest),
 // single-sample and batched, against the scalar reference. The TU is built
 // without -march, so the baseline is low and every target is compiled.
+// The test's stateful user layer: its kernel is compiled for every target.
+#define CTNN_USER_KERNELS "ema_layer-inl.hpp"
 #include "ctnn/dynamic.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "all_targets.hpp"
+#include "ema_layer.hpp"
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -28,6 +31,12 @@ using NetD = ctnn::network<
     ctnn::input<13>, ctnn::batch_norm<>, ctnn::dense<24, ctnn::gelu>,
     ctnn::residual<ctnn::dense<5, ctnn::silu>, ctnn::dense<24, ctnn::elu<>>>, ctnn::dropout<1, 5>,
     ctnn::residual<ctnn::batch_norm<>, ctnn::residual<ctnn::dense<24, ctnn::gelu_tanh>>>, ctnn::dense<3, ctnn::softmax>>;
+
+/// A stateful user layer (tests/support/ema_layer.hpp), inside a residual
+/// block too, and activation layers.
+using NetE = ctnn::network<ctnn::input<7>, ctnn::dense<20>, ctnn::activation<ctnn::gelu>, ctnn_test::ema<1, 4>,
+                           ctnn::residual<ctnn::dense<20, ctnn::tanh>, ctnn_test::ema<3, 4>>, ctnn::dense<3>,
+                           ctnn::activation<ctnn::softmax>>;
 
 struct worst_error {
   double ratio = 0;  // max |got - ref| / allowed; NaN counts as infinite
@@ -71,6 +80,28 @@ void compare(worst_error& w, std::uint64_t seed) {
   }
 }
 
+/// A stateful network: 20 time steps, a reset() and 5 more, dynamic::forward
+/// against the scalar steps of a copy.
+template <class Net>
+void compare_steps(worst_error& w, std::uint64_t seed) {
+  auto net = std::make_unique<Net>();
+  ctnn::initialize(*net, seed);
+  auto ref = std::make_unique<Net>(*net);
+  ctnn::rng g(seed + 3);
+  for (int t = 0; t < 25; ++t) {
+    if (t == 20) {
+      net->reset();
+      ref->reset();
+    }
+    std::array<float, Net::input_size> x{};
+    for (auto& v : x) v = static_cast<float>(g.uniform()) * 2.0f - 1.0f;
+    const auto y = ctnn::dynamic::forward(*net, x);
+    std::array<float, Net::output_size> r{};
+    ref->forward_reference(ref->states(), x.data(), r.data());
+    for (std::size_t o = 0; o < Net::output_size; ++o) w.add(y[o], r[o]);
+  }
+}
+
 /// The target bit whose name ctnn::dynamic reports (0 if none matches).
 std::int64_t target_of(const char* name) {
   for (const std::int64_t t : hwy::SupportedAndGeneratedTargets())
@@ -87,6 +118,7 @@ TEST_CASE("dynamic: all targets — every supported target runs the same network
     compare<NetB>(w, 2);
     compare<NetC>(w, 3);
     compare<NetD>(w, 4);
+    compare_steps<NetE>(w, 5);
     INFO("compared " << w.count << " outputs, worst error " << w.ratio << " of the allowance");
     CHECK(w.count > 2000);
     CHECK(w.ratio <= 1.0);

@@ -491,6 +491,41 @@ Compare OptimizerCompare() {
   return c;
 }
 
+/// RmspropUpdate (ctnn/optimizers/rmsprop.hpp) against ctnn::rmsprop's
+/// scalar update: every combination of weight decay, centered and momentum,
+/// 3 steps, every padded size; allowed error as above.
+Compare RmspropCompare() {
+  Compare c;
+  ctnn::rng g(37);
+  constexpr std::size_t kMax = ctnn::padded(784);
+  for (std::size_t n0 : kSizes) {
+    const std::size_t n = ctnn::padded(n0);
+    for (int variant = 0; variant < 8; ++variant) {
+      const ctnn::rmsprop r{.learning_rate = 0.01f, .weight_decay = (variant & 4) ? 0.01f : 0.0f,
+                            .momentum = (variant & 1) ? 0.9f : 0.0f, .centered = (variant & 2) != 0};
+      auto p = hwy::AllocateAligned<float>(n), grad = hwy::AllocateAligned<float>(n),
+           sq = hwy::AllocateAligned<float>(n), avg = hwy::AllocateAligned<float>(n),
+           buf = hwy::AllocateAligned<float>(n);
+      auto state = std::make_unique<ctnn::rmsprop::state<kMax>>();
+      std::vector<float> ref(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        p[i] = ref[i] = uniform(g, -1.0f, 1.0f);
+        sq[i] = avg[i] = buf[i] = 0.0f;
+      }
+      for (int step = 0; step < 3; ++step) {
+        for (std::size_t i = 0; i < n; ++i) grad[i] = uniform(g, -1.0f, 1.0f);
+        k::RmspropUpdate(p.get(), grad.get(), sq.get(), avg.get(), buf.get(), n, r.learning_rate,
+                         static_cast<float>(r.alpha), static_cast<float>(1.0 - r.alpha), r.epsilon, r.weight_decay,
+                         r.momentum, r.centered);
+        r.update(ref.data(), grad.get(), n, *state, 0);
+        ++state->steps;
+      }
+      for (std::size_t i = 0; i < n; ++i) c.add(std::abs(p[i] - ref[i]), 4 * 1.2e-7 * std::max(std::abs(ref[i]), 0.25f));
+    }
+  }
+  return c;
+}
+
 }  // namespace ctnn_test::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -520,6 +555,7 @@ HWY_EXPORT(DenseBf16Compare);
 HWY_EXPORT(ActivationBackwardCompare);
 HWY_EXPORT(ColumnSumsCompare);
 HWY_EXPORT(OptimizerCompare);
+HWY_EXPORT(RmspropCompare);
 
 /// Runs `body` once per supported target, with dispatch forced to it; names
 /// the targets in the output and fails if the CPU supports one it did not run.
@@ -650,6 +686,15 @@ TEST_CASE("kernels: optimizer updates match the scalar sgd/adam/adamw", "[kernel
     const Compare c = HWY_DYNAMIC_DISPATCH(OptimizerCompare)();
     INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
     CHECK(c.count > 10000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("kernels: the rmsprop update (ctnn/optimizers/rmsprop.hpp) matches its scalar update",
+          "[kernels][optimizer]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(RmspropCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 5000);
     CHECK(c.worst <= 1.0);
   });
 }

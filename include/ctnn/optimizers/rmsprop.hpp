@@ -75,7 +75,8 @@ HWY_NOINLINE void RmspropLoop(float* HWY_RESTRICT p, const float* HWY_RESTRICT g
 /// Picks the loop instantiation for the options.
 CTNN_KERNEL_ENTRY void RmspropUpdate(float* HWY_RESTRICT p, const float* HWY_RESTRICT g, float* HWY_RESTRICT sq,
                                      float* HWY_RESTRICT avg, float* HWY_RESTRICT buf, std::size_t n, float lr,
-                                     float alpha, float eps, float weight_decay, float momentum, bool centered) {
+                                     float alpha, float one_minus_alpha, float eps, float weight_decay, float momentum,
+                                     bool centered) {
   using Loop = void (*)(float*, const float*, float*, float*, float*, std::size_t, float, float, float, float, float,
                         float);
   static constexpr Loop kLoops[8] = {RmspropLoop<false, false, false>, RmspropLoop<false, false, true>,
@@ -83,7 +84,7 @@ CTNN_KERNEL_ENTRY void RmspropUpdate(float* HWY_RESTRICT p, const float* HWY_RES
                                      RmspropLoop<true, false, false>,  RmspropLoop<true, false, true>,
                                      RmspropLoop<true, true, false>,   RmspropLoop<true, true, true>};
   const unsigned index = (weight_decay != 0.0f ? 4u : 0u) | (centered ? 2u : 0u) | (momentum != 0.0f ? 1u : 0u);
-  kLoops[index](p, g, sq, avg, buf, n, lr, alpha, 1.0f - alpha, eps, weight_decay, momentum);
+  kLoops[index](p, g, sq, avg, buf, n, lr, alpha, one_minus_alpha, eps, weight_decay, momentum);
 }
 
 }  // namespace ctnn::HWY_NAMESPACE
@@ -96,9 +97,10 @@ namespace ctnn::detail {
 // when a trainer instantiates it, so the optimizer below can be parsed
 // before the static target's kernel exists.
 inline void rmsprop_update_kernel(static_target, float* p, const float* g, float* sq, float* avg, float* buf,
-                                  std::size_t n, float lr, float alpha, float eps, float weight_decay, float momentum,
-                                  bool centered) {
-  HWY_STATIC_DISPATCH(RmspropUpdate)(p, g, sq, avg, buf, n, lr, alpha, eps, weight_decay, momentum, centered);
+                                  std::size_t n, float lr, float alpha, float one_minus_alpha, float eps,
+                                  float weight_decay, float momentum, bool centered) {
+  HWY_STATIC_DISPATCH(RmspropUpdate)(p, g, sq, avg, buf, n, lr, alpha, one_minus_alpha, eps, weight_decay, momentum,
+                                     centered);
 }
 }  // namespace ctnn::detail
 #endif
@@ -123,7 +125,9 @@ namespace ctnn {
 /// PyTorch's defaults. max_grad_norm > 0 clips the global gradient norm first.
 struct rmsprop {
   float learning_rate = 0.01f;
-  float alpha = 0.99f;
+  /// A double, as PyTorch's Python float: the update uses float(α) and
+  /// float(1 − α), and 1 − 0.99 rounded to float is 0.01f, not 1 − 0.99f.
+  double alpha = 0.99;
   float epsilon = 1e-8f;
   float weight_decay = 0.0f;
   float momentum = 0.0f;
@@ -141,17 +145,17 @@ struct rmsprop {
   /// The scalar update (constant expressions; the kernel's reference).
   template <std::size_t N>
   constexpr void update(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const noexcept {
-    const float one_minus_alpha = 1.0f - alpha;
+    const float a = static_cast<float>(alpha), one_minus_alpha = static_cast<float>(1.0 - alpha);
     float* sq = st.square_avg.data() + offset;
     float* avg = st.grad_avg.data() + offset;
     float* buf = st.momentum_buffer.data() + offset;
     for (std::size_t i = 0; i < n; ++i) {
       float gi = g[i];
       if (weight_decay != 0.0f) gi = gi + weight_decay * p[i];
-      sq[i] = sq[i] * alpha + one_minus_alpha * gi * gi;
+      sq[i] = sq[i] * a + one_minus_alpha * gi * gi;
       float v = sq[i];
       if (centered) {
-        avg[i] = avg[i] * alpha + one_minus_alpha * gi;
+        avg[i] = avg[i] * a + one_minus_alpha * gi;
         v = sq[i] + -1.0f * avg[i] * avg[i];
       }
       // sqrt is correctly rounded on both paths, so they agree bit for bit.
@@ -170,8 +174,8 @@ struct rmsprop {
   template <class Target = detail::static_target, std::size_t N>
   void update_block(float* p, const float* g, std::size_t n, state<N>& st, std::size_t offset) const {
     rmsprop_update_kernel(Target{}, p, g, st.square_avg.data() + offset, st.grad_avg.data() + offset,
-                          st.momentum_buffer.data() + offset, n, learning_rate, alpha, epsilon, weight_decay, momentum,
-                          centered);
+                          st.momentum_buffer.data() + offset, n, learning_rate, static_cast<float>(alpha),
+                          static_cast<float>(1.0 - alpha), epsilon, weight_decay, momentum, centered);
   }
 };
 

@@ -152,10 +152,12 @@ TEST_CASE("robustness: with guard::on, an update that overflows is undone", "[ro
 
 TEST_CASE("robustness: the guard is a compile-time choice; without it the trainer holds no snapshot",
           "[robustness][divergence]") {
-  using Off = ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::adam, 64>;
-  using On = ctnn::trainer<Softmax4, ctnn::cross_entropy, ctnn::adam, 64, ctnn::guard::on>;
-  // The snapshot: the optimizer state (m, v) and one copy of the parameters.
-  STATIC_REQUIRE(sizeof(On) - sizeof(Off) >= 3 * sizeof(float) * Softmax4::parameter_count);
+  using Off = ctnn::trainer<ctnn_test::S5, ctnn::cross_entropy, ctnn::adam, 64>;
+  using On = ctnn::trainer<ctnn_test::S5, ctnn::cross_entropy, ctnn::adam, 64, ctnn::guard::on>;
+  // The snapshot: the optimizer state (m, v) and one copy of the parameters
+  // (measured: 4,431,680 vs 7,253,632 bytes, 2.82 MB; issue 14 asked >= 2.5 MB).
+  STATIC_REQUIRE(sizeof(On) - sizeof(Off) >= 3 * sizeof(float) * ctnn_test::S5::parameter_count);
+  STATIC_REQUIRE(sizeof(On) - sizeof(Off) >= 2'500'000);
 }
 
 TEST_CASE("robustness: without the guard, an overflowing update is caught by the next step", "[robustness][divergence]") {

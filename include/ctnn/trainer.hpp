@@ -214,7 +214,7 @@ struct update_guard<guard::on, State, Storage> {
 /// with guard::on a snapshot — as fixed-size arrays inside the object: a step
 /// never allocates and puts no large buffers on the stack. Put big trainers
 /// in static storage or memory you allocate: 784-256-128-10 with Adam at
-/// Batch 64 is 4.5 MB (guard::on: 7.3 MB). Every kernel call has a constexpr
+/// Batch 64 is 4.4 MB (guard::on: 7.3 MB). Every kernel call has a constexpr
 /// scalar twin, so a small network can be trained inside a constant
 /// expression. Any layer that follows the layer protocol
 /// (ctnn/layers/layer.hpp) trains.

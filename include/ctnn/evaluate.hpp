@@ -39,7 +39,7 @@ double evaluate_impl(const Net& net, std::span<const float> x, Targets y, std::s
   std::array<float, Out> a{}, z{}, g{};
   typename Net::state_type none{};
   for (std::size_t r = 0; r < rows; ++r) {
-    HWY_STATIC_DISPATCH(ForwardNet)(static_cast<const typename Net::list_type&>(net), none, x.data() + r * In,
+    HWY_STATIC_DISPATCH(ForwardNet<true>)(static_cast<const typename Net::list_type&>(net), none, x.data() + r * In,
                                     a.data(), z.data());
     if constexpr (std::is_same_v<Targets, std::span<const std::uint32_t>>) {
       if (y[r] >= Out) throw std::out_of_range("ctnn::evaluate: class label >= output_size");

@@ -77,15 +77,16 @@ HWY_INLINE void ForwardLayers(const List& list, States& st, const float* x0, flo
 }
 
 /// y[0, output_size) = list(x[0, input_size)), advancing the states `st`.
-/// x and y need no alignment or padding. With z non-null, z[0, output_size)
-/// receives the last layer's logits. Stack use: 2·max_padded floats
-/// (+ input_padded when the first layer reads padding lanes).
+/// x and y need no alignment or padding. WithLogits (ctnn::evaluate, a
+/// stateless list): z[0, output_size) also receives the last layer's
+/// logits. Stack use: 2·max_padded floats (+ input_padded when the first
+/// layer reads padding lanes).
 /// Out of line on purpose: one body per layer list in a program, so every
 /// caller gets bit-identical results (inlined, g++'s -ffp-contract=fast may
 /// fuse a multiply and an add differently at each call site).
-template <class List>
+template <bool WithLogits = false, class List>
 HWY_NOINLINE void ForwardNet(const List& list, typename List::state_tuple& st, const float* HWY_RESTRICT x,
-                                  float* HWY_RESTRICT y, float* HWY_RESTRICT z = nullptr) {
+                             float* HWY_RESTRICT y, float* HWY_RESTRICT z = nullptr) {
   using First = typename List::template layer_type<0>;
   constexpr std::size_t n = List::layer_count;
   alignas(alignment) float a[List::max_padded];
@@ -99,10 +100,10 @@ HWY_NOINLINE void ForwardNet(const List& list, typename List::state_tuple& st, c
     x0 = b;
   }
   float* out = n % 2 == 1 ? a : b;
-  using Last = typename List::template layer_type<n - 1>;
-  if (z == nullptr || detail::is_stateful<Last>) {  // (logits: ctnn::evaluate, stateless networks)
+  if constexpr (!WithLogits) {
     ForwardLayers(list, st, x0, a, b, std::make_index_sequence<n>{});
-  } else if constexpr (!detail::is_stateful<Last>) {
+  } else {
+    using Last = typename List::template layer_type<n - 1>;
     alignas(alignment) float logits[Last::out_padded];
     ForwardLayers(list, st, x0, a, b, std::make_index_sequence<n - 1>{});
     const float* in = n == 1 ? x0 : (n % 2 == 0 ? a : b);

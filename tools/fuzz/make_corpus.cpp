@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writes the fuzzers' seed corpus (tests/fuzz/corpus). Regenerate with:
-//   g++-12 -std=c++20 -Iinclude tools/fuzz/make_corpus.cpp -o /tmp/make_corpus && /tmp/make_corpus tests/fuzz/corpus
+//   g++-12 -std=c++20 -march=native -Iinclude tools/fuzz/make_corpus.cpp -o /tmp/make_corpus && /tmp/make_corpus tests/fuzz/corpus
 #include <cstdint>
 #include <ctnn/ctnn.hpp>
 #include <filesystem>
+#include <span>
 #include <fstream>
 #include <vector>
 
-using Net = ctnn::network<ctnn::input<3>, ctnn::dense<4, ctnn::leaky_relu<1, 8>>, ctnn::dense<2, ctnn::softmax>>;
+#include "fuzz_nets.hpp"
+
+using Net = fuzz_nets::dense;
 
 static void write(const std::filesystem::path& p, const std::vector<std::uint8_t>& b) {
   std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
@@ -31,6 +34,18 @@ int main(int argc, char** argv) {
   Net net;
   ctnn::initialize(net, 1);
   write(root / "model" / "valid.ctnn", ctnn::serialize(net));
+  // The structure-aware fuzzers' seeds: one valid file per flavour
+  // (fuzz_model_dense reads corpus/model), and for the mixed flavour
+  // (format version 2, buffers) a second one with running statistics that
+  // are not the defaults.
+  std::filesystem::create_directories(root / "model_mixed");
+  fuzz_nets::mixed mixed;
+  ctnn::initialize(mixed, 2);
+  write(root / "model_mixed" / "valid.ctnn", ctnn::serialize(mixed));
+  std::vector<float> b(fuzz_nets::mixed::buffer_count);
+  for (std::size_t k = 0; k < b.size(); ++k) b[k] = 0.5f + static_cast<float>(k) / 8.0f;
+  ctnn::set_buffers(mixed, std::span<const float, fuzz_nets::mixed::buffer_count>(b.data(), b.size()));
+  write(root / "model_mixed" / "buffers.ctnn", ctnn::serialize(mixed));
   write(root / "idx" / "images_2x3x3.idx", idx(0x803, {2, 3, 3}, 18));
   write(root / "idx" / "labels_5.idx", idx(0x801, {5}, 5));
   return 0;

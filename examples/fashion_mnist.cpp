@@ -19,6 +19,7 @@
 #include <cstring>
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data/idx.hpp>
+#include <ctnn/threads.hpp>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -39,6 +40,7 @@ struct options {
   std::string optimizer = "adam";
   std::uint64_t seed = 42;
   int batch = 64;
+  unsigned threads = 0;  // 0: one per hardware thread
   fs::path data = "/usr/share/datasets/fashion-mnist";
   fs::path out = "fashion_mnist_out";
 };
@@ -52,6 +54,7 @@ void usage() {
       "  --optimizer NAME  adam | adamw | sgd (SGD uses momentum 0.9; default adam)\n"
       "  --seed N          initialisation and shuffling seed (default 42)\n"
       "  --batch N         32 | 64 | 128 (compile-time sizes; default 64)\n"
+      "  --threads N       training threads (default: all cores; results are identical for every N)\n"
       "  --data DIR        directory with the four Fashion-MNIST .gz files\n"
       "                    (default /usr/share/datasets/fashion-mnist)\n"
       "  --out DIR         where model, header, CSV and SVG go (default ./fashion_mnist_out)\n"
@@ -83,6 +86,9 @@ bool parse(int argc, char** argv, options& o) {
       o.seed = std::strtoull(value(), nullptr, 10);
     } else if (a == "--batch") {
       o.batch = std::atoi(value());
+    } else if (a == "--threads") {
+      const int t = std::atoi(value());
+      o.threads = t >= 1 && t <= static_cast<int>(ctnn::thread_pool::max_threads) ? static_cast<unsigned>(t) : ~0u;
     } else if (a == "--data") {
       o.data = value();
     } else if (a == "--out") {
@@ -94,7 +100,7 @@ bool parse(int argc, char** argv, options& o) {
   }
   if (o.epochs < 1 || !(o.lr > 0) || !(o.lr_decay > 0) ||
       (o.optimizer != "adam" && o.optimizer != "adamw" && o.optimizer != "sgd") ||
-      (o.batch != 32 && o.batch != 64 && o.batch != 128)) {
+      (o.batch != 32 && o.batch != 64 && o.batch != 128) || o.threads == ~0u) {
     std::fprintf(stderr, "fashion_mnist: invalid option value (try --help)\n");
     return false;
   }
@@ -223,6 +229,8 @@ int train(const options& o, const dataset& train_set, const dataset& test_set, O
   static ctnn::trainer<Net, ctnn::cross_entropy, Opt, Batch> tr{opt};
   static std::array<float, Batch * Net::input_size> xb;
   static std::array<std::uint32_t, Batch> yb;
+  ctnn::thread_pool pool(o.threads);  // created once; every step splits its GEMMs over it
+  tr.use_threads(pool);
   ctnn::initialize(net, o.seed);
   fs::create_directories(o.out);
   std::vector<std::size_t> order(train_set.count);
@@ -230,10 +238,10 @@ int train(const options& o, const dataset& train_set, const dataset& test_set, O
   ctnn::rng shuffle(o.seed ^ 0x5eedULL);
   const std::size_t batches = train_set.count / Batch;  // the remainder is reshuffled into the next epoch
   std::vector<epoch_row> rows;
-  std::printf("ctnn %s: %s, %zu parameters, %s lr %g (x%g per epoch), batch %zu, %d epochs, seed %llu\n", task,
-              ctnn::network_signature<Net>().c_str(), Net::parameter_count, o.optimizer.c_str(),
+  std::printf("ctnn %s: %s, %zu parameters, %s lr %g (x%g per epoch), batch %zu, %d epochs, seed %llu, %u thread%s\n",
+              task, ctnn::network_signature<Net>().c_str(), Net::parameter_count, o.optimizer.c_str(),
               static_cast<double>(o.lr), static_cast<double>(o.lr_decay), Batch, o.epochs,
-              static_cast<unsigned long long>(o.seed));
+              static_cast<unsigned long long>(o.seed), pool.size(), pool.size() == 1 ? "" : "s");
   const auto run_start = clock_type::now();
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[shuffle.below(i + 1)]);

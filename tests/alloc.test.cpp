@@ -3,6 +3,7 @@
 // new/delete form and the malloc family, and counts calls made while an
 // allocation_guard is alive. A positive control proves the counter works.
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
+#include "ctnn/threads.hpp"
 #include "nets.hpp"
 
 extern "C" {
@@ -23,10 +25,11 @@ void __libc_free(void*);
 }
 
 namespace {
-thread_local bool g_counting = false;
-thread_local std::size_t g_count = 0;
+// Global, not per thread: the worker threads of a ctnn::thread_pool count too.
+std::atomic<bool> g_counting{false};
+std::atomic<std::size_t> g_count{0};
 void note() {
-  if (g_counting) ++g_count;
+  if (g_counting.load(std::memory_order_relaxed)) g_count.fetch_add(1, std::memory_order_relaxed);
 }
 
 struct allocation_guard {
@@ -242,5 +245,30 @@ TEST_CASE("alloc: batch_norm, residual and dropout: steps, forward and forward_b
     seen = guard.count();
   }
   CHECK(std::isfinite(loss));
+  CHECK(seen == 0);
+}
+
+TEST_CASE("alloc: with a thread_pool, training steps and forward_batch do not allocate on any thread", "[alloc][threads]") {
+  using Net = ctnn_test::S5;
+  static Net net;
+  static ctnn::trainer<Net, ctnn::cross_entropy, ctnn::adam, 64> tr;
+  static std::array<float, 64 * 784> x;
+  static std::array<std::uint32_t, 64> y;
+  static std::array<float, 64 * 10> out;
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(k % 13) / 13.0f;
+  for (std::size_t k = 0; k < y.size(); ++k) y[k] = static_cast<std::uint32_t>(k % 10);
+  ctnn::initialize(net, 1);
+  ctnn::thread_pool pool(2);  // the pool's threads are created (allocated) here, before counting
+  tr.use_threads(pool);
+  float loss = tr.step(net, x, y);  // warm-up outside the guard
+  std::size_t seen = 0;
+  {
+    allocation_guard guard;
+    for (int i = 0; i < 3; ++i) loss += tr.step(net, x, y);
+    net.forward_batch(std::span<const float, 64 * 784>(x), std::span<float, 64 * 10>(out), pool);
+    seen = guard.count();
+  }
+  CHECK(std::isfinite(loss));
+  CHECK(out[0] > 0.0f);
   CHECK(seen == 0);
 }

@@ -7,7 +7,9 @@
 // forward entry points, shared with bf16_network.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -195,6 +197,38 @@ class network_core : public List {
     } else {
       HWY_STATIC_DISPATCH(ForwardBatch)(static_cast<const List&>(*this), x.data(), rows, y.data());
     }
+  }
+
+  /// Rows in a batch of x_size input and y_size output floats; throws
+  /// std::invalid_argument unless both hold whole rows, as many in y as in x.
+  static constexpr std::size_t batch_rows_of(std::size_t x_size, std::size_t y_size) {
+    return detail::batch_rows<input_size, output_size, std::dynamic_extent, std::dynamic_extent>(x_size, y_size);
+  }
+
+  /// forward_batch with the rows split over a ctnn::thread_pool
+  /// (ctnn/threads.hpp): each thread runs whole tiles of 16 rows, the tiles
+  /// a one-thread call would run, so y is bit-identical for every pool size.
+  /// No heap allocation.
+  template <std::size_t M, std::size_t K, class Pool>
+    requires requires(Pool& p) {
+      p.run([](unsigned) {});
+      { p.size() } -> std::convertible_to<unsigned>;
+    }
+  void forward_batch(std::span<const float, M> x, std::span<float, K> y, Pool& pool) const {
+    static_assert(!List::is_stateful,
+                  "ctnn::network::forward_batch: the rows of a batch are independent samples, but this network "
+                  "keeps state between calls; call forward() once per time step");
+    const std::size_t rows = batch_rows<input_size, output_size, M, K>(x.size(), y.size());
+    constexpr std::size_t tile = ctnn::HWY_NAMESPACE::kBatchTile;
+    const std::size_t tiles = (rows + tile - 1) / tile;
+    const unsigned n = pool.size();
+    pool.run([&](unsigned t) {
+      const std::size_t r0 = tiles * t / n * tile;
+      const std::size_t r1 = std::min(rows, tiles * (t + 1) / n * tile);
+      if (r1 > r0)
+        HWY_STATIC_DISPATCH(ForwardBatch)(static_cast<const List&>(*this), x.data() + r0 * input_size, r1 - r0,
+                                          y.data() + r0 * output_size);
+    });
   }
 
   /// Zeroes the state of every stateful layer (a new sequence starts). A

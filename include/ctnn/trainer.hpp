@@ -24,6 +24,7 @@
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/losses.hpp"
 #include "ctnn/optimizers.hpp"
+#include "ctnn/threads.hpp"
 
 namespace ctnn {
 
@@ -262,11 +263,18 @@ class trainer {
     if constexpr (G == guard::on) guard_.enabled = on;
   }
 
+  /// Splits the work of every following step() over `pool` (its GEMMs by
+  /// output columns, the update by parameter ranges): the same results, bit
+  /// for bit, as with one thread, and no allocation. The pool must outlive
+  /// the steps; use_threads(nullptr) goes back to the calling thread alone.
+  void use_threads(thread_pool* pool) noexcept { pool_ = pool; }
+  void use_threads(thread_pool& pool) noexcept { pool_ = &pool; }
+
   /// One training step: forward, loss, backward, update. Returns the mean loss
   /// of the batch (before the update).
-  constexpr float step(Net& net, input_batch x, target_batch y) { return step_impl(net, x, y); }
+  constexpr float step(Net& net, input_batch x, target_batch y) { return step_dispatch(net, x, y); }
   /// cross_entropy only: targets as class indices.
-  constexpr float step(Net& net, input_batch x, label_batch y) { return step_impl(net, x, y); }
+  constexpr float step(Net& net, input_batch x, label_batch y) { return step_dispatch(net, x, y); }
 
   /// Mean loss of the batch and d(loss)/d(parameters) in interchange order
   /// (see ctnn::backprop, which needs no optimizer). Does not change the network.
@@ -284,12 +292,23 @@ class trainer {
 
  private:
   template <class Targets>
+  constexpr float step_dispatch(Net& net, input_batch x, Targets y) {
+    if (!std::is_constant_evaluated() && pool_ != nullptr) return step_threads(net, x, y);
+    return step_impl(net, x, y);
+  }
+  template <class Targets>
+  float step_threads(Net& net, input_batch x, Targets y) {
+    const detail::parallel_scope scope(pool_);
+    return step_impl(net, x, y);
+  }
+
+  template <class Targets>
   constexpr float step_impl(Net& net, input_batch x, Targets y) {
     const float l = bp_.forward_backward(net, x, y);
     float* grads = bp_.gradients();
     // Divergence guard, part 1: nothing changes if the loss or a gradient is
     // not finite (a diverging run, or NaN/Inf in the inputs).
-    if (!(l - l == 0.0f) || !backend::all_finite(grads, storage_total))
+    if (!(l - l == 0.0f) || !all_finite(grads, storage_total))
       throw divergence_error("ctnn::trainer::step: the loss or a gradient is NaN or infinite at step " +
                              std::to_string(state_.steps) +
                              "; nothing was changed (lower the learning rate, set max_grad_norm, or check the "
@@ -344,6 +363,23 @@ class trainer {
       }
     });
   }
+  /// backend::all_finite, split over the active pool for large arrays.
+  static constexpr bool all_finite(const float* p, std::size_t n) {
+    if (std::is_constant_evaluated()) return backend::all_finite(p, n);
+    thread_pool* pool = detail::current_pool();
+    if (pool == nullptr || pool->size() == 1 || n < (std::size_t{1} << 16)) return backend::all_finite(p, n);
+    bool ok[thread_pool::max_threads];
+    const unsigned threads = pool->size();
+    const std::size_t vectors = (n + pad_floats - 1) / pad_floats;
+    pool->run([&](unsigned t) {
+      const auto [v0, v1] = thread_pool::chunk(vectors, t, threads);
+      const std::size_t a = v0 * pad_floats, b = std::min(n, v1 * pad_floats);
+      ok[t] = b <= a || backend::all_finite(p + a, b - a);
+    });
+    for (unsigned t = 0; t < threads; ++t)
+      if (!ok[t]) return false;
+    return true;
+  }
   constexpr bool parameters_finite(Net& net) const {
     bool ok = true;
     for_each_block_of(net, [&](float* p, std::size_t n, std::size_t) { ok = ok && backend::all_finite(p, n); });
@@ -384,12 +420,27 @@ class trainer {
       return;
     }
     for_each_block<I>(layer, [&](float* p, std::size_t n, std::size_t off) {
-      // The optimizer's own kernel, or its scalar update.
-      if constexpr (requires { opt_.template update_block<Target>(p, grads + off, n, state_, off); }) {
-        opt_.template update_block<Target>(p, grads + off, n, state_, off);
-      } else {
-        opt_.update(p, grads + off, n, state_, off);
+      // The optimizer's own kernel, or its scalar update; elementwise, so a
+      // large block is split over the active pool by parameter ranges
+      // (whole vectors of pad_floats) without changing any result.
+      auto part = [&](std::size_t a, std::size_t len) {
+        if constexpr (requires { opt_.template update_block<Target>(p, grads + off, n, state_, off); }) {
+          opt_.template update_block<Target>(p + a, grads + off + a, len, state_, off + a);
+        } else {
+          opt_.update(p + a, grads + off + a, len, state_, off + a);
+        }
+      };
+      thread_pool* pool = detail::current_pool();
+      if (pool == nullptr || pool->size() == 1 || n < (std::size_t{1} << 14)) {
+        part(0, n);
+        return;
       }
+      const std::size_t vectors = (n + pad_floats - 1) / pad_floats;
+      pool->run([&](unsigned t) {
+        const auto [v0, v1] = thread_pool::chunk(vectors, t, pool->size());
+        const std::size_t a = v0 * pad_floats, b = std::min(n, v1 * pad_floats);
+        if (b > a) part(a, b - a);
+      });
     });
   }
 
@@ -397,6 +448,7 @@ class trainer {
   opt_state state_{};
   Opt opt_{};
   [[no_unique_address]] detail::update_guard<G, opt_state, storage_total> guard_{};
+  thread_pool* pool_ = nullptr;
 };
 
 }  // namespace ctnn

@@ -12,6 +12,7 @@
 #include "ctnn/kernels/train-inl.hpp"
 #include "ctnn/kernels/reference.hpp"
 #include "ctnn/kernels/static.hpp"
+#include "ctnn/threads.hpp"
 
 namespace ctnn {
 namespace detail {
@@ -26,7 +27,39 @@ struct backend {
     if (std::is_constant_evaluated()) {
       reference::gemm(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
     } else {
+      gemm_parallel(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
+    }
+  }
+  /// The GEMM over the active thread pool (a trainer's use_threads), split
+  /// by output columns in whole vectors of pad_floats — or by rows when there
+  /// are fewer column vectors than threads. Every element of C is the same
+  /// k-ordered sum whoever computes it: the result does not depend on the
+  /// number of threads. Small products (< 2^16 multiply-adds) stay on one.
+  static void gemm_parallel(std::size_t R, std::size_t K, std::size_t W, const float* A, std::size_t a_rs,
+                            std::size_t a_ks, const float* M, std::size_t ldm, const float* bias, float* C,
+                            std::size_t ldc, bool accumulate) {
+    thread_pool* pool = current_pool();
+    if (pool == nullptr || pool->size() == 1 || R * K * W < (std::size_t{1} << 16)) {
       HWY_STATIC_DISPATCH(Gemm)(R, K, W, A, a_rs, a_ks, M, ldm, bias, C, ldc, accumulate);
+      return;
+    }
+    const unsigned n = pool->size();
+    const std::size_t vectors = W / pad_floats;
+    if (vectors >= n) {
+      pool->run([&](unsigned t) {
+        const auto [v0, v1] = thread_pool::chunk(vectors, t, n);
+        const std::size_t c0 = v0 * pad_floats, w = (v1 - v0) * pad_floats;
+        if (w != 0)
+          HWY_STATIC_DISPATCH(Gemm)(R, K, w, A, a_rs, a_ks, M + c0, ldm, bias ? bias + c0 : nullptr, C + c0, ldc,
+                                    accumulate);
+      });
+    } else {
+      pool->run([&](unsigned t) {
+        const auto [r0, r1] = thread_pool::chunk(R, t, n);
+        if (r1 > r0)
+          HWY_STATIC_DISPATCH(Gemm)(r1 - r0, K, W, A + r0 * a_rs, a_rs, a_ks, M, ldm, bias, C + r0 * ldc, ldc,
+                                    accumulate);
+      });
     }
   }
   template <class Act>

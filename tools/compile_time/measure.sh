@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Compile-time budget: compiles each single-model TU with g++ -O2 (static
-# dispatch, -march=native) and prints wall seconds, peak memory and stripped
-# binary size. Usage: tools/compile_time/measure.sh [compiler...]
+# Compile-time budget (issue 17): compiles each single-model TU with -O2
+# (static dispatch, -march=native) and prints wall seconds (best of three:
+# the machines are shared), ctnn's own share over the Highway-only TU
+# (hwy_only.cpp: Highway's header alone costs 0.9-2.2 s depending on the
+# machine), peak memory and stripped binary size. Then the one-TU kernels
+# pattern (split/, ctnn/model_ref.hpp): model.cpp compiles the network and
+# its kernels; app.cpp only calls it and must not parse Highway.
+# Goals: s5_forward ≤ hwy_only + 0.5 s with g++-12; split/app ≤ 0.5 s.
+# Usage: tools/compile_time/measure.sh [compiler...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -9,17 +15,38 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 compilers=("$@")
 [ ${#compilers[@]} -gt 0 ] || compilers=(g++-12 clang++-16)
-printf '%-14s %-16s %8s %10s %12s\n' compiler tu seconds peak_MiB stripped_B
+
+best_of_three() {  # prints "seconds peak_KiB" for the compile command "$@"
+  local best=999 peak=0 secs kib
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%e %M' -o "$out/time" "$@"
+    read -r secs kib < "$out/time"
+    best=$(awk -v a="$best" -v b="$secs" 'BEGIN { print (b < a) ? b : a }')
+    peak=$kib
+  done
+  echo "$best $peak"
+}
+
+printf '%-14s %-20s %8s %9s %10s %12s\n' compiler tu seconds over_hwy peak_MiB stripped_B
 for cxx in "${compilers[@]}"; do
+  flags=(-std=c++20 -O2 -march=native -I"$root/include")
+  read -r hwy _ < <(best_of_three "$cxx" "${flags[@]}" "$here/hwy_only.cpp" -o "$out/hwy_only")
   for src in "$here"/*.cpp; do
     name=$(basename "$src" .cpp)
-    best=999
-    for _ in 1 2 3; do  # best of three: the machine is shared
-      /usr/bin/time -f '%e %M' -o "$out/time" "$cxx" -std=c++20 -O2 -march=native -I"$root/include" "$src" -o "$out/$name"
-      read -r secs kib < "$out/time"
-      best=$(awk -v a="$best" -v b="$secs" 'BEGIN { print (b < a) ? b : a }')
-    done
+    read -r secs kib < <(best_of_three "$cxx" "${flags[@]}" "$src" -o "$out/$name")
     strip -o "$out/$name.stripped" "$out/$name"
-    printf '%-14s %-16s %8s %10d %12d\n' "$cxx" "$name" "$best" $((kib / 1024)) "$(stat -c %s "$out/$name.stripped")"
+    printf '%-14s %-20s %8s %+9.2f %10d %12d\n' "$cxx" "$name" "$secs" "$(awk -v a="$secs" -v b="$hwy" 'BEGIN { print a - b }')" \
+      $((kib / 1024)) "$(stat -c %s "$out/$name.stripped")"
   done
+  for name in model app; do
+    read -r secs kib < <(best_of_three "$cxx" "${flags[@]}" -c "$here/split/$name.cpp" -o "$out/$name.o")
+    printf '%-14s %-20s %8s %+9.2f %10d %12s\n' "$cxx" "split/$name (-c)" "$secs" \
+      "$(awk -v a="$secs" -v b="$hwy" 'BEGIN { print a - b }')" $((kib / 1024)) "-"
+  done
+  "$cxx" "$out/model.o" "$out/app.o" -o "$out/split"
+  "$out/split" > /dev/null
+  if "$cxx" "${flags[@]}" -M "$here/split/app.cpp" | grep -q 'hwy/'; then
+    echo "split/app.cpp includes Highway: the one-TU pattern is broken" >&2
+    exit 1
+  fi
 done

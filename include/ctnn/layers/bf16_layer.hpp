@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// ctnn/layers/bf16_layer.hpp — a dense layer's inference-only twin with
-// bfloat16 weights (fp32 biases, fp32 arithmetic): half the bytes per
-// weight, the same layout, so the same kernels stream it (they widen bf16 to
-// fp32 on load). Built from a trained dense_layer (whose bf16_type it is);
-// see ctnn/bf16.hpp. Kernels: bf16_layer-inl.hpp.
+// ctnn/layers/bf16_layer.hpp — a dense layer's inference-only twin in
+// bfloat16: weights stored as bf16 (half the bytes), each input rounded to
+// bf16 as it enters the layer, products accumulated in fp32 — the arithmetic
+// of AVX512_BF16's vdpbf16ps, which the kernels use where the CPU has it
+// (and a portable widening path elsewhere, with the same products: a bf16 ×
+// bf16 product is exact in fp32). Built from a trained dense_layer (whose
+// bf16_type it is); see ctnn/bf16.hpp. Kernels: bf16_layer-inl.hpp.
 #pragma once
 
 #include <array>
@@ -28,8 +30,16 @@ constexpr float from_bf16(std::uint16_t h) noexcept { return std::bit_cast<float
 }  // namespace detail
 
 /// Inference-only copy of `Layer` (a dense_layer) with weights rounded to
-/// bfloat16: relative error ≤ 2^-8 per weight (8 significant bits, rounded). Same extents, layout and
-/// activation; weight(o, i) returns the stored value widened to float.
+/// bfloat16 (relative error ≤ 2^-9 per weight: 8 significant bits, rounded
+/// to nearest even) and inputs rounded the same way inside forward; fp32
+/// biases and fp32 sums. Same extents, activation and layout family:
+///  - dot layout: rows W[o][in_padded], as the fp32 layer;
+///  - broadcast layout: the fp32 layer's column blocks, with the inputs taken
+///    in pairs — in a block of width w, the pair (2p, 2p+1) is a row of w
+///    interleaved bf16 pairs, W[2p][c] at 2c and W[2p+1][c] at 2c + 1 — which
+///    is vdpbf16ps's operand order, and one 32-bit load feeds two inputs on
+///    the portable path. An odd In gets a zero row.
+/// weight(o, i) returns the stored value widened to float.
 template <class Layer>
 class bf16_layer {
  public:
@@ -43,26 +53,42 @@ class bf16_layer {
   static constexpr std::size_t parameter_count = Layer::parameter_count;
   static constexpr std::size_t block_width = Layer::block_width;
   static constexpr bool reads_input_padding = Layer::reads_input_padding;
-  static constexpr std::size_t weight_storage = Layer::weight_storage;
+  /// Input pairs of the broadcast layout (In rounded up to even, halved).
+  static constexpr std::size_t in_pairs = (in_extent + 1) / 2;
+  static constexpr std::size_t weight_storage =
+      weight_layout == layout::dot ? Layer::weight_storage : 2 * in_pairs * out_padded;
+
+  static constexpr std::size_t weight_index(std::size_t o, std::size_t i) noexcept {
+    if constexpr (weight_layout == layout::dot) {
+      return Layer::weight_index(o, i);
+    } else {
+      const std::size_t ob = o / block_width * block_width;
+      const std::size_t wb = out_padded - ob < block_width ? out_padded - ob : block_width;
+      return 2 * in_pairs * ob + (i / 2) * (2 * wb) + 2 * (o - ob) + i % 2;
+    }
+  }
 
   constexpr bf16_layer() = default;
   constexpr explicit bf16_layer(const Layer& l) noexcept { assign(l); }
 
   /// Rounds every weight of `l` to bf16 and copies the biases.
   constexpr void assign(const Layer& l) noexcept {
-    const float* w = l.weight_data();
-    for (std::size_t k = 0; k < weight_storage; ++k) w_[k] = detail::to_bf16(w[k]);
+    for (std::size_t o = 0; o < out_extent; ++o)
+      for (std::size_t i = 0; i < in_extent; ++i) w_[weight_index(o, i)] = detail::to_bf16(l.weight(o, i));
     const float* b = l.bias_data();
     for (std::size_t k = 0; k < out_padded; ++k) b_[k] = b[k];
   }
 
-  constexpr float weight(std::size_t o, std::size_t i) const noexcept {
-    return detail::from_bf16(w_[Layer::weight_index(o, i)]);
-  }
+  constexpr float weight(std::size_t o, std::size_t i) const noexcept { return detail::from_bf16(w_[weight_index(o, i)]); }
   constexpr float bias(std::size_t o) const noexcept { return b_[o]; }
-  /// One sample, scalar reference (the kernels: bf16_layer-inl.hpp).
-  constexpr void forward(const float* x, float* y) const { detail::dense_forward_reference(*this, x, y); }
-  /// Raw storage for the kernels: bf16 bit patterns in Layer's layout.
+  /// One sample, scalar reference (the kernels: bf16_layer-inl.hpp): the
+  /// inputs rounded to bf16, then the dense layer's reference.
+  constexpr void forward(const float* x, float* y) const {
+    float xr[in_extent];
+    for (std::size_t i = 0; i < in_extent; ++i) xr[i] = detail::from_bf16(detail::to_bf16(x[i]));
+    detail::dense_forward_reference(*this, xr, y);
+  }
+  /// Raw storage for the kernels: bf16 bit patterns in the layout above.
   constexpr const std::uint16_t* weight_data() const noexcept { return w_.data(); }
   constexpr const float* bias_data() const noexcept { return b_.data(); }
 

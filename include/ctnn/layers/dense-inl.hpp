@@ -48,59 +48,6 @@ HWY_INLINE hn::Vec<D> LoadWeights(D d, const std::uint16_t* HWY_RESTRICT p) {
   return hn::PromoteTo(d, hn::Load(dh, reinterpret_cast<const hwy::bfloat16_t*>(p)));
 }
 
-/// bf16 weights, broadcast layout, an even number NV of output vectors:
-/// one full-width load of 2N bf16 (as N u32 lanes) yields two float vectors
-/// with one shift and one AND — the even-indexed outputs (low halves) and the
-/// odd-indexed ones (high halves) — instead of two half loads, two widening
-/// shuffles and two shifts. The even/odd accumulators are interleaved back
-/// into output order once, at the end of the block.
-template <std::size_t In, std::size_t NV, class Act, class D>
-HWY_INLINE void BroadcastBlockBf16(D d, const std::uint16_t* HWY_RESTRICT w, const float* HWY_RESTRICT b,
-                                   const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  static_assert(NV % 2 == 0);
-  using V = hn::Vec<D>;
-  const hn::RebindToUnsigned<D> du;
-  constexpr std::size_t N = hn::MaxLanes(D());
-  constexpr std::size_t NP = NV / 2;
-  V even[NP], odd[NP];
-  CTNN_UNROLL_ALL
-  for (std::size_t p = 0; p < NP; ++p) {
-    even[p] = hn::Zero(d);
-    odd[p] = hn::Zero(d);
-  }
-  const auto high_half = hn::Set(du, 0xFFFF0000u);
-  for (std::size_t i = 0; i < In; ++i) {
-    const V xi = hn::Set(d, x[i]);
-    const std::uint32_t* HWY_RESTRICT row = reinterpret_cast<const std::uint32_t*>(w + i * (NV * N));
-    CTNN_UNROLL_ALL
-    for (std::size_t p = 0; p < NP; ++p) {
-      const auto u = hn::Load(du, row + p * N);
-      even[p] = hn::MulAdd(xi, hn::BitCast(d, hn::ShiftLeft<16>(u)), even[p]);
-      odd[p] = hn::MulAdd(xi, hn::BitCast(d, hn::And(u, high_half)), odd[p]);
-    }
-  }
-  alignas(alignment) float tmp[2 * N];
-  CTNN_UNROLL_ALL
-  for (std::size_t p = 0; p < NP; ++p) {
-    hn::Store(even[p], d, tmp);
-    hn::Store(odd[p], d, tmp + N);
-    float* HWY_RESTRICT out = y + p * 2 * N;
-    for (std::size_t j = 0; j < N; ++j) {
-      out[2 * j] = tmp[j];
-      out[2 * j + 1] = tmp[N + j];
-    }
-    CTNN_UNROLL_ALL
-    for (std::size_t h = 0; h < 2; ++h) {
-      const V v = hn::Add(hn::Load(d, out + h * N), hn::Load(d, b + p * 2 * N + h * N));
-      if constexpr (Act::elementwise) {
-        hn::Store(Activate(d, v, Act{}), d, out + h * N);
-      } else {
-        hn::Store(v, d, out + h * N);
-      }
-    }
-  }
-}
-
 /// Σ_s acc[s][k] for s in [Lo, Lo + Count) as a tree — (a0 + a1) + (a2 + a3),
 /// split at the largest power of two below Count — unrolled by the template
 /// recursion: a loop over the tree levels is not unrolled by g++, which then
@@ -124,9 +71,6 @@ HWY_INLINE V PairwiseSum(const V (&acc)[S][NV], std::size_t k) {
 template <std::size_t In, std::size_t NV, class Act, class D, class WT>
 HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_RESTRICT b,
                                const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  if constexpr (std::is_same_v<WT, std::uint16_t> && NV % 2 == 0 && NV >= 4) {
-    return BroadcastBlockBf16<In, NV, Act>(d, w, b, x, y);
-  }
   using V = hn::Vec<D>;
   constexpr std::size_t N = hn::MaxLanes(D());
   constexpr std::size_t want = NV >= 8 ? 1 : 8 / NV;
@@ -311,8 +255,8 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
 }
 #endif  // HWY_HAVE_SCALABLE
 
-/// A dense-like layer's forward (dense_layer, or bf16_layer: same layout,
-/// bf16 weights), with its activation or — Logits — without (y = W·x + b).
+/// A dense layer's forward (also a bf16_layer's dot layout, whose rows are
+/// the fp32 layout's), with its activation or — Logits — without.
 template <class Layer, bool Logits = false>
 HWY_INLINE void DenseForward(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   using Act = std::conditional_t<Logits, identity, typename Layer::activation>;

@@ -210,15 +210,24 @@ dataset spirals(std::size_t count, std::uint64_t seed) {
   return d;
 }
 
+/// Test accuracy: forward_batch over the pool, 256 samples at a time.
 template <class Net>
-double accuracy(const Net& net, const dataset& d) {
+double accuracy(const Net& net, const dataset& d, ctnn::thread_pool& pool) {
+  constexpr std::size_t chunk = 256;
+  static std::array<float, chunk * Net::input_size> x;
+  static std::array<float, chunk * Net::output_size> y;
   std::size_t correct = 0;
-  std::array<float, Net::input_size> x{};
-  for (std::size_t i = 0; i < d.count; ++i) {
-    for (std::size_t f = 0; f < Net::input_size; ++f) x[f] = d.input(i, f);
-    const auto p = net.forward(x);
-    const auto best = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-    correct += best == d.y[i];
+  for (std::size_t i0 = 0; i0 < d.count; i0 += chunk) {
+    const std::size_t n = std::min(chunk, d.count - i0);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t f = 0; f < Net::input_size; ++f) x[r * Net::input_size + f] = d.input(i0 + r, f);
+    net.forward_batch(std::span<const float>(x.data(), n * Net::input_size),
+                      std::span<float>(y.data(), n * Net::output_size), pool);
+    for (std::size_t r = 0; r < n; ++r) {
+      const float* p = y.data() + r * Net::output_size;
+      const auto best = static_cast<std::size_t>(std::max_element(p, p + Net::output_size) - p);
+      correct += best == d.y[i0 + r];
+    }
   }
   return static_cast<double>(correct) / static_cast<double>(d.count);
 }
@@ -264,7 +273,7 @@ int train(const options& o, const dataset& train_set, const dataset& test_set, O
     }
     const double secs = std::chrono::duration<double>(clock_type::now() - t0).count();
     bar.finish();
-    const double acc = accuracy(net, test_set);
+    const double acc = accuracy(net, test_set, pool);
     rows.push_back({epoch, loss_sum / static_cast<double>(batches), acc, secs});
     std::printf("epoch %2d: train loss %.4f, test accuracy %.2f%%, %.2f s (%.0f samples/s)\n", epoch,
                 rows.back().train_loss, acc * 100, secs, static_cast<double>(batches * Batch) / secs);
@@ -278,12 +287,12 @@ int train(const options& o, const dataset& train_set, const dataset& test_set, O
   ctnn::save(net, model);
   static Net reloaded;
   ctnn::load(reloaded, model);
-  const double acc_reloaded = accuracy(reloaded, test_set);
+  const double acc_reloaded = accuracy(reloaded, test_set, pool);
   ctnn::export_header(net, header, "fashion_model");
   // The same model with bf16 weights (half the bytes; inference only).
   static ctnn::bf16_network<Net> compact;
   compact.assign(net);
-  const double acc_bf16 = accuracy(compact, test_set);
+  const double acc_bf16 = accuracy(compact, test_set, pool);
   write_csv(o.out / "metrics.csv", rows);
   write_svg(o.out / "learning_curve.svg", rows, std::string("ctnn ") + task + ": " + o.optimizer + ", batch " + std::to_string(Batch));
   std::printf("final test accuracy %.2f%% after %d epochs, %.1f s in total\n", rows.back().test_accuracy * 100,

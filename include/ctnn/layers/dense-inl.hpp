@@ -142,7 +142,7 @@ HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, 
 /// Scalable targets (SVE): the dot layout one row at a time.
 template <class Layer, class Act = typename Layer::activation>
 HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
-  const SmallLayerTag<Layer::in_padded> d;
+  const FloatTag d;
   const std::size_t N = hn::Lanes(d);
   constexpr std::size_t Out = Layer::out_extent;
   constexpr std::size_t K = Layer::in_padded;

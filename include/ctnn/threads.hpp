@@ -15,9 +15,11 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -46,9 +48,9 @@ class thread_pool {
   thread_pool(const thread_pool&) = delete;
   thread_pool& operator=(const thread_pool&) = delete;
   ~thread_pool() {
-    stop_.store(true, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
-    generation_.notify_all();
+    stop_.store(true);
+    generation_.fetch_add(1);
+    wake_sleepers();
     for (unsigned i = 1; i < size_; ++i) workers_[i - 1].join();
   }
 
@@ -69,9 +71,9 @@ class thread_pool {
     using Fn = std::remove_reference_t<F>;
     job_ = const_cast<void*>(static_cast<const void*>(&f));
     call_ = [](void* p, unsigned i) { (*static_cast<Fn*>(p))(i); };
-    done_.store(0, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
-    generation_.notify_all();
+    done_.store(0);
+    generation_.fetch_add(1);
+    wake_sleepers();
     std::exception_ptr error;
     try {
       f(0u);
@@ -79,15 +81,7 @@ class thread_pool {
       error = std::current_exception();  // the workers still use f: wait first
     }
     const unsigned others = size_ - 1;
-    for (unsigned spins = 0;; ++spins) {
-      const unsigned d = done_.load(std::memory_order_acquire);
-      if (d == others) break;
-      if (spins < spin_limit) {
-        backoff(spins);
-      } else {
-        done_.wait(d, std::memory_order_acquire);
-      }
-    }
+    wait_until([&] { return done_.load() == others; });
     if (error) std::rethrow_exception(error);
   }
 
@@ -121,23 +115,39 @@ class thread_pool {
 #endif
   }
 
+  /// Spins, then sleeps on the condition variable, until ready() holds.
+  /// Sleeping registers in sleepers_ before the last check of ready(), and
+  /// every change that can make ready() true is a sequentially consistent
+  /// store followed by wake_sleepers(): either the sleeper sees the change or
+  /// the waker sees the sleeper (and then takes the mutex, which the sleeper
+  /// holds until it waits). std::atomic::wait was not used: with libstdc++
+  /// 12 on aarch64 (qemu) it lost a wake-up and the pool hung.
+  template <class Ready>
+  void wait_until(Ready ready) {
+    for (unsigned spins = 0; spins < spin_limit; ++spins) {
+      if (ready()) return;
+      backoff(spins);
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    sleepers_.fetch_add(1);
+    while (!ready()) wake_.wait(lock);
+    sleepers_.fetch_sub(1);
+  }
+  void wake_sleepers() {
+    if (sleepers_.load() == 0) return;
+    { const std::lock_guard<std::mutex> lock(mutex_); }
+    wake_.notify_all();
+  }
+
   void work(unsigned index) {
     std::uint32_t seen = 0;
     for (;;) {
-      std::uint32_t g;
-      for (unsigned spins = 0;; ++spins) {
-        g = generation_.load(std::memory_order_acquire);
-        if (g != seen) break;
-        if (spins < spin_limit) {
-          backoff(spins);
-        } else {
-          generation_.wait(seen, std::memory_order_acquire);
-        }
-      }
-      seen = g;
-      if (stop_.load(std::memory_order_relaxed)) return;
+      wait_until([&] { return generation_.load() != seen; });
+      seen = generation_.load();
+      if (stop_.load()) return;
       call_(job_, index);
-      if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == size_ - 1) done_.notify_one();
+      done_.fetch_add(1);
+      wake_sleepers();
     }
   }
 
@@ -147,6 +157,9 @@ class thread_pool {
   alignas(64) std::atomic<std::uint32_t> generation_{0};
   alignas(64) std::atomic<unsigned> done_{0};
   std::atomic<bool> stop_{false};
+  std::atomic<unsigned> sleepers_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
   std::thread workers_[max_threads - 1];
 };
 

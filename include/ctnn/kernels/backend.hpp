@@ -67,8 +67,28 @@ struct backend {
     if (std::is_constant_evaluated()) {
       reference::activation_backward<Act>(a, da, dz, n);
     } else {
-      HWY_STATIC_DISPATCH(ActivationBackward<Act>)(a, da, dz, n);
+      split_elementwise(n, [&](std::size_t i, std::size_t len) {
+        HWY_STATIC_DISPATCH(ActivationBackward<Act>)(a + i, da + i, dz + i, len);
+      });
     }
+  }
+  /// f(i, len) over [0, n) in pieces of whole pad_floats vectors, one per
+  /// thread of the active pool (elementwise work: the same result however it
+  /// is split); on the calling thread alone below 2^13 elements.
+  template <class F>
+  static void split_elementwise(std::size_t n, F&& f) {
+    thread_pool* pool = current_pool();
+    if (pool == nullptr || pool->size() == 1 || n < (std::size_t{1} << 13)) {
+      f(std::size_t{0}, n);
+      return;
+    }
+    const unsigned threads = pool->size();
+    const std::size_t vectors = (n + pad_floats - 1) / pad_floats;
+    pool->run([&](unsigned t) {
+      const auto [v0, v1] = thread_pool::chunk(vectors, t, threads);
+      const std::size_t a = v0 * pad_floats, b = v1 * pad_floats < n ? v1 * pad_floats : n;
+      if (b > a) f(a, b - a);
+    });
   }
   static constexpr bool all_finite(const float* p, std::size_t n) {
     if (std::is_constant_evaluated()) return reference::all_finite(p, n);
@@ -77,8 +97,11 @@ struct backend {
   static constexpr void column_sums(std::size_t R, std::size_t W, const float* X, std::size_t ld, float* out) {
     if (std::is_constant_evaluated()) {
       reference::column_sums(R, W, X, ld, out);
-    } else {
+    } else if (R * W < (std::size_t{1} << 13)) {
       HWY_STATIC_DISPATCH(ColumnSums)(R, W, X, ld, out);
+    } else {
+      // By columns: each sum keeps its row order whoever computes it.
+      split_elementwise(W, [&](std::size_t c, std::size_t w) { HWY_STATIC_DISPATCH(ColumnSums)(R, w, X + c, ld, out + c); });
     }
   }
   /// y = act(z) for `rows` rows of width Out (stride Padded); z is kept.
@@ -86,7 +109,9 @@ struct backend {
   static constexpr void activate_rows_to(const float* z, float* y, std::size_t rows) {
     if constexpr (Act::elementwise) {
       if (!std::is_constant_evaluated()) {
-        HWY_STATIC_DISPATCH(ActivateTo<Act>)(z, y, rows * Padded);
+        split_elementwise(rows * Padded, [&](std::size_t i, std::size_t len) {
+          HWY_STATIC_DISPATCH(ActivateTo<Act>)(z + i, y + i, len);
+        });
         for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t c = Out; c < Padded; ++c) y[r * Padded + c] = 0.0f;
         return;
@@ -103,7 +128,9 @@ struct backend {
       if (std::is_constant_evaluated()) {
         for (std::size_t i = 0; i < rows * Padded; ++i) p[i] = Act::apply(p[i]);
       } else {
-        HWY_STATIC_DISPATCH(ActivateInPlace<Act>)(p, rows * Padded);
+        split_elementwise(rows * Padded, [&](std::size_t i, std::size_t len) {
+          HWY_STATIC_DISPATCH(ActivateInPlace<Act>)(p + i, len);
+        });
       }
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = Out; c < Padded; ++c) p[r * Padded + c] = 0.0f;

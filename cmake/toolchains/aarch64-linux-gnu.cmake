@@ -11,5 +11,10 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
-# qemu-user finds the arm64 dynamic loader and libraries under -L.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu -cpu max)
+# qemu-user takes the arm64 dynamic loader and libraries from the multiarch
+# packages (libc6:arm64, pulled in by libhwy-dev:arm64): `-L /`. Not the
+# cross toolchain's copy under /usr/aarch64-linux-gnu — with that glibc
+# (2.36-8cross1) under qemu 7.2 a dynamically linked program hangs in
+# pthread_create before any syscall (a three-line std::thread program
+# reproduces it); Debian 12's libc6:arm64 (2.36-9+deb12u*) runs it.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L / -cpu max)

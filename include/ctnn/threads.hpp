@@ -120,8 +120,9 @@ class thread_pool {
   /// every change that can make ready() true is a sequentially consistent
   /// store followed by wake_sleepers(): either the sleeper sees the change or
   /// the waker sees the sleeper (and then takes the mutex, which the sleeper
-  /// holds until it waits). std::atomic::wait was not used: with libstdc++
-  /// 12 on aarch64 (qemu) it lost a wake-up and the pool hung.
+  /// holds until it waits). (The first version slept in std::atomic::wait;
+  /// this one relies only on a mutex and a condition variable, whose
+  /// semantics are plain. Neither allocates.)
   template <class Ready>
   void wait_until(Ready ready) {
     for (unsigned spins = 0; spins < spin_limit; ++spins) {

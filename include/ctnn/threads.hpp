@@ -93,10 +93,11 @@ class thread_pool {
   static constexpr unsigned max_threads = 64;
 
  private:
-  // Waiting threads spin this many rounds (~50 µs) before they sleep: the
-  // regions of one training step follow each other within microseconds.
-  // Past the first rounds they yield, so that a pool larger than the free
-  // cores lets the thread with work run.
+  // Waiting threads spin this many rounds before they sleep: the regions of
+  // one training step follow each other within microseconds. The first
+  // pause_limit rounds are pause instructions (some microseconds), the rest
+  // yield the core (a few milliseconds in all), so that a pool larger than
+  // the free cores lets the thread with work run.
   static constexpr unsigned spin_limit = 1u << 14;
   static constexpr unsigned pause_limit = 1u << 10;
 

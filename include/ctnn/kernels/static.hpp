@@ -25,6 +25,16 @@
     "ctnn: this TU's static SIMD target is Highway's scalar fallback (built without -march), so ctnn's kernels " \
     "run one lane at a time (~4x slower). Build with -march=native (or e.g. -march=x86-64-v3 -maes -mpclmul), "  \
     "or use <ctnn/dynamic.hpp> for run-time dispatch; -DCTNN_NO_BASELINE_NOTE silences this note.")
+#elif HWY_ARCH_X86 && defined(__AVX2__) && (HWY_STATIC_TARGET == HWY_SSSE3 || HWY_STATIC_TARGET == HWY_SSE4) && \
+    !defined(CTNN_NO_BASELINE_NOTE) && !defined(CTNN_DYNAMIC_HPP_)
+// -march=x86-64-v3 (and g++'s -march=haswell) enable AVX2 without AES and
+// PCLMUL, which Highway 1.0.3's AVX2 target requires: the static target
+// drops to SSE4/SSSE3 (measured on Zen 4: S5 forward 10.1 -> 13.4 us, T1
+// training 88 k -> 50 k samples/s).
+#pragma message(                                                                                           \
+    "ctnn: this TU enables AVX2 but not AES/PCLMUL, which Highway 1.0.3's AVX2 target requires, so the "     \
+    "static SIMD target is SSE4/SSSE3 (up to ~1.8x slower). Add -maes -mpclmul (AVX2 CPUs have them), " \
+    "or build with -march=native; -DCTNN_NO_BASELINE_NOTE silences this note.")
 #endif
 
 namespace ctnn::detail {

@@ -174,6 +174,26 @@ inline thread_local thread_pool* active_pool = nullptr;
 inline thread_pool* current_pool() noexcept { return active_pool; }
 
 /// Makes `pool` the active pool of this thread until the end of the scope.
+/// f(t, i, len) over [0, n) cut into pieces of whole `vector` floats, one per
+/// thread t of the active pool; f(0, 0, n) on the calling thread when there
+/// is no pool of two or more threads or n < min_n. For elementwise work (the
+/// same result however it is split) and per-thread partial results.
+template <class F>
+void split_vectors(std::size_t n, std::size_t vector, std::size_t min_n, F&& f) {
+  thread_pool* pool = active_pool;
+  if (pool == nullptr || pool->size() == 1 || n < min_n) {
+    f(0u, std::size_t{0}, n);
+    return;
+  }
+  const unsigned threads = pool->size();
+  const std::size_t vectors = (n + vector - 1) / vector;
+  pool->run([&](unsigned t) {
+    const auto [v0, v1] = thread_pool::chunk(vectors, t, threads);
+    const std::size_t a = v0 * vector, b = v1 * vector < n ? v1 * vector : n;
+    if (b > a) f(t, a, b - a);
+  });
+}
+
 class parallel_scope {
  public:
   explicit parallel_scope(thread_pool* pool) noexcept : previous_(active_pool) { active_pool = pool; }

@@ -366,18 +366,13 @@ class trainer {
   /// backend::all_finite, split over the active pool for large arrays.
   static constexpr bool all_finite(const float* p, std::size_t n) {
     if (std::is_constant_evaluated()) return backend::all_finite(p, n);
-    thread_pool* pool = detail::current_pool();
-    if (pool == nullptr || pool->size() == 1 || n < (std::size_t{1} << 16)) return backend::all_finite(p, n);
     bool ok[thread_pool::max_threads];
-    const unsigned threads = pool->size();
-    const std::size_t vectors = (n + pad_floats - 1) / pad_floats;
-    pool->run([&](unsigned t) {
-      const auto [v0, v1] = thread_pool::chunk(vectors, t, threads);
-      const std::size_t a = v0 * pad_floats, b = std::min(n, v1 * pad_floats);
-      ok[t] = b <= a || backend::all_finite(p + a, b - a);
+    for (bool& o : ok) o = true;
+    detail::split_vectors(n, pad_floats, std::size_t{1} << 16, [&](unsigned t, std::size_t i, std::size_t len) {
+      ok[t] = backend::all_finite(p + i, len);
     });
-    for (unsigned t = 0; t < threads; ++t)
-      if (!ok[t]) return false;
+    for (bool o : ok)
+      if (!o) return false;
     return true;
   }
   constexpr bool parameters_finite(Net& net) const {
@@ -430,17 +425,8 @@ class trainer {
           opt_.update(p + a, grads + off + a, len, state_, off + a);
         }
       };
-      thread_pool* pool = detail::current_pool();
-      if (pool == nullptr || pool->size() == 1 || n < (std::size_t{1} << 14)) {
-        part(0, n);
-        return;
-      }
-      const std::size_t vectors = (n + pad_floats - 1) / pad_floats;
-      pool->run([&](unsigned t) {
-        const auto [v0, v1] = thread_pool::chunk(vectors, t, pool->size());
-        const std::size_t a = v0 * pad_floats, b = std::min(n, v1 * pad_floats);
-        if (b > a) part(a, b - a);
-      });
+      detail::split_vectors(n, pad_floats, std::size_t{1} << 14,
+                            [&](unsigned, std::size_t a, std::size_t len) { part(a, len); });
     });
   }
 

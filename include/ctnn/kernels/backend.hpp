@@ -77,18 +77,8 @@ struct backend {
   /// is split); on the calling thread alone below 2^13 elements.
   template <class F>
   static void split_elementwise(std::size_t n, F&& f) {
-    thread_pool* pool = current_pool();
-    if (pool == nullptr || pool->size() == 1 || n < (std::size_t{1} << 13)) {
-      f(std::size_t{0}, n);
-      return;
-    }
-    const unsigned threads = pool->size();
-    const std::size_t vectors = (n + pad_floats - 1) / pad_floats;
-    pool->run([&](unsigned t) {
-      const auto [v0, v1] = thread_pool::chunk(vectors, t, threads);
-      const std::size_t a = v0 * pad_floats, b = v1 * pad_floats < n ? v1 * pad_floats : n;
-      if (b > a) f(a, b - a);
-    });
+    detail::split_vectors(n, pad_floats, std::size_t{1} << 13,
+                          [&](unsigned, std::size_t i, std::size_t len) { f(i, len); });
   }
   static constexpr bool all_finite(const float* p, std::size_t n) {
     if (std::is_constant_evaluated()) return reference::all_finite(p, n);

@@ -37,9 +37,6 @@ HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-/// Whether this target's bf16 layers use vdpbf16ps (tests report it).
-inline constexpr bool kBf16DotInstruction = CTNN_BF16_DP != 0;
-
 /// xr[i] = x[i] rounded to bf16 (nearest even; NaN stays NaN), as float,
 /// for i < In, and 0 up to Padded. x needs no alignment and is read for In
 /// floats only (a network's first layer gets the caller's array); xr is

@@ -171,6 +171,23 @@ TEST_CASE("alloc: bf16_network conversion and forward do not allocate (S5)", "[a
 TEST_CASE("alloc: forward does not allocate (S1)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S1>(); }
 TEST_CASE("alloc: forward does not allocate (S2)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S2>(); }
 TEST_CASE("alloc: forward does not allocate (S5)", "[alloc]") { check_forward_does_not_allocate<ctnn_test::S5>(); }
+TEST_CASE("alloc: sequence layers step and reset without allocating (GRU, LSTM, causal Conv1D)", "[alloc][sequence]") {
+  using Net = ctnn::network<ctnn::input<1>, ctnn::conv1d<8, 3, 2, ctnn::tanh>, ctnn::gru<16>,
+                            ctnn::residual<ctnn::lstm<16>, ctnn::dense<16>>, ctnn::dense<1>>;
+  static Net net;
+  ctnn::initialize(net, 3);
+  std::size_t seen = 0;
+  float sink = 0;
+  {
+    allocation_guard guard;
+    for (int t = 0; t < 200; ++t) sink += net.forward(std::array{static_cast<float>(t % 7) - 3.0f})[0];
+    net.reset();
+    sink += net.forward(std::array{1.0f})[0];
+    seen = guard.count();
+  }
+  CHECK(sink != 0.0f);
+  CHECK(seen == 0);
+}
 TEST_CASE("alloc: initialize and get/set_parameters do not allocate", "[alloc]") {
   static ctnn_test::S5 net;
   static std::array<float, ctnn_test::S5::parameter_count> p;

@@ -61,7 +61,7 @@ struct forward_output_check {
     return std::to_string(size / width) + (size % width != 0 ? " rows + " + std::to_string(size % width) + " floats"
                                                              : std::string(" rows"));
   };
-  throw std::invalid_argument("ctnn::network::forward_batch: x holds " + std::to_string(x_size) + " floats (" +
+  throw std::invalid_argument("ctnn::network::forward_batch/forward_sequence: x holds " + std::to_string(x_size) + " floats (" +
                               rows(x_size, in) + " of input_size " + std::to_string(in) + ") and y " +
                               std::to_string(y_size) + " floats (" + rows(y_size, out) + " of output_size " +
                               std::to_string(out) + "); both must hold whole rows, as many in y as in x");
@@ -73,11 +73,11 @@ struct forward_output_check {
 template <std::size_t In, std::size_t Out, std::size_t M, std::size_t K>
 constexpr std::size_t batch_rows(std::size_t x_size, std::size_t y_size) {
   if constexpr (M != std::dynamic_extent && K != std::dynamic_extent) {
-    static_assert(M % In == 0, "ctnn::network::forward_batch: the input span must hold whole rows of input_size floats");
+    static_assert(M % In == 0, "ctnn::network::forward_batch/forward_sequence: the input span must hold whole rows of input_size floats");
     static_assert(K % Out == 0,
-                  "ctnn::network::forward_batch: the output span must hold whole rows of output_size floats");
+                  "ctnn::network::forward_batch/forward_sequence: the output span must hold whole rows of output_size floats");
     static_assert(M / In == K / Out,
-                  "ctnn::network::forward_batch: input and output spans must hold the same number of rows");
+                  "ctnn::network::forward_batch/forward_sequence: input and output spans must hold the same number of rows");
   } else if (x_size % In != 0 || y_size % Out != 0 || x_size / In != y_size / Out) {
     throw_batch_mismatch(x_size, y_size, In, Out);
   }
@@ -186,9 +186,7 @@ class network_core : public List {
   /// 2·16·(largest padded layer width) floats. Example: tools/bench (B rows).
   template <std::size_t M, std::size_t K, class Target = static_target>
   constexpr void forward_batch(std::span<const float, M> x, std::span<float, K> y) const {
-    static_assert(!List::is_stateful,
-                  "ctnn::network::forward_batch: the rows of a batch are independent samples, but this network "
-                  "keeps state between calls; call forward() once per time step");
+    static_assert(batch_check<>::value);
     const std::size_t rows = batch_rows<input_size, output_size, M, K>(x.size(), y.size());
     if (std::is_constant_evaluated()) {
       state_type none{};
@@ -196,6 +194,34 @@ class network_core : public List {
         List::forward_reference(none, x.data() + r * input_size, y.data() + r * output_size);
     } else {
       HWY_STATIC_DISPATCH(ForwardBatch)(static_cast<const List&>(*this), x.data(), rows, y.data());
+    }
+  }
+
+  /// forward_batch's check, written once for both overloads.
+  template <class = void>
+  struct batch_check {
+    static_assert(!List::is_stateful,
+                  "ctnn::network::forward_batch: the rows of a batch are independent samples, but this network "
+                  "keeps state between calls; call forward() once per time step");
+    static constexpr bool value = true;
+  };
+
+  /// T time steps in one call: x holds T rows of input_size floats (one per
+  /// step, oldest first), y receives T rows of output_size floats — what T
+  /// forward() calls give, bit for bit, the state advanced by T steps (T =
+  /// M / input_size, static or dynamic; extents checked as forward_batch's).
+  /// Faster: GRU/LSTM project the inputs of many steps by one GEMM and Conv1D
+  /// computes its taps over the block; the rest runs step by step. Never
+  /// allocates; about 32 KB of stack plus the layers' chunk buffers.
+  /// Example: examples/streaming.cpp
+  template <std::size_t M, std::size_t K, class Target = static_target>
+  constexpr void forward_sequence(std::span<const float, M> x, std::span<float, K> y) {
+    const std::size_t rows = batch_rows<input_size, output_size, M, K>(x.size(), y.size());
+    if (std::is_constant_evaluated()) {
+      for (std::size_t r = 0; r < rows; ++r)
+        List::forward_reference(states_, x.data() + r * input_size, y.data() + r * output_size);
+    } else {
+      HWY_STATIC_DISPATCH(ForwardSequence)(static_cast<const List&>(*this), states_, x.data(), rows, y.data());
     }
   }
 
@@ -215,9 +241,7 @@ class network_core : public List {
       { p.size() } -> std::convertible_to<unsigned>;
     }
   void forward_batch(std::span<const float, M> x, std::span<float, K> y, Pool& pool) const {
-    static_assert(!List::is_stateful,
-                  "ctnn::network::forward_batch: the rows of a batch are independent samples, but this network "
-                  "keeps state between calls; call forward() once per time step");
+    static_assert(batch_check<>::value);
     const std::size_t rows = batch_rows<input_size, output_size, M, K>(x.size(), y.size());
     constexpr std::size_t tile = ctnn::HWY_NAMESPACE::kBatchTile;
     const std::size_t tiles = (rows + tile - 1) / tile;

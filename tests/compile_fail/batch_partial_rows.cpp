@@ -1,5 +1,5 @@
-// expect: ctnn::network::forward_batch: the input span must hold whole rows of input_size floats
-// expect: ctnn::network::forward_batch: the output span must hold whole rows of output_size floats
+// expect: ctnn::network::forward_batch/forward_sequence: the input span must hold whole rows of input_size floats
+// expect: ctnn::network::forward_batch/forward_sequence: the output span must hold whole rows of output_size floats
 #include <ctnn/ctnn.hpp>
 void f(const ctnn::network<ctnn::input<2>, ctnn::dense<4, ctnn::relu>>& net, const float* x, float* y) {
 #ifdef CTNN_CONTROL

@@ -1,4 +1,4 @@
-// expect: ctnn::network::forward_batch: input and output spans must hold the same number of rows
+// expect: ctnn::network::forward_batch/forward_sequence: input and output spans must hold the same number of rows
 #include <ctnn/ctnn.hpp>
 void f(const ctnn::network<ctnn::input<2>, ctnn::dense<4, ctnn::relu>>& net, const float* x, float* y) {
 #ifdef CTNN_CONTROL

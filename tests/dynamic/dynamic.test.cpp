@@ -38,6 +38,11 @@ using NetE = ctnn::network<ctnn::input<7>, ctnn::dense<20>, ctnn::activation<ctn
                            ctnn::residual<ctnn::dense<20, ctnn::tanh>, ctnn_test::ema<3, 4>>, ctnn::dense<3>,
                            ctnn::activation<ctnn::softmax>>;
 
+/// The sequence layers: a dilated causal convolution, a GRU, and an LSTM
+/// inside a residual block.
+using NetF = ctnn::network<ctnn::input<2>, ctnn::conv1d<9, 3, 2, ctnn::tanh>, ctnn::gru<17>,
+                           ctnn::residual<ctnn::lstm<17>, ctnn::dense<17>>, ctnn::dense<2>>;
+
 struct worst_error {
   double ratio = 0;  // max |got - ref| / allowed; NaN counts as infinite
   std::size_t count = 0;
@@ -119,6 +124,7 @@ TEST_CASE("dynamic: all targets — every supported target runs the same network
     compare<NetC>(w, 3);
     compare<NetD>(w, 4);
     compare_steps<NetE>(w, 5);
+    compare_steps<NetF>(w, 6);
     INFO("compared " << w.count << " outputs, worst error " << w.ratio << " of the allowance");
     CHECK(w.count > 2000);
     CHECK(w.ratio <= 1.0);

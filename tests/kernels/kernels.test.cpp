@@ -33,30 +33,12 @@
 
 #include "ctnn/kernels/reference.hpp"
 #include "ctnn/optimizers.hpp"
+#include "compare.hpp"
 #include "test_util.hpp"
 
 namespace ctnn_test {
 inline constexpr std::array<std::size_t, 13> kSizes = {1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 784};
 
-/// Result of comparing a kernel with the reference: the worst ratio of
-/// |simd - ref| to the allowed error (must be <= 1), and how many values were
-/// compared (must be > 0, so a test cannot pass by comparing nothing).
-struct Compare {
-  double worst = 0.0;
-  std::size_t count = 0;
-  std::size_t worst_at = 0;  // index of the worst comparison, for diagnostics
-  double worst_err = 0.0;
-  void add(double err, double allowed) {
-    double r = allowed > 0 ? err / allowed : (err == 0 ? 0.0 : std::numeric_limits<double>::infinity());
-    if (std::isnan(r)) r = std::numeric_limits<double>::infinity();  // a NaN is the worst, and sticks
-    if (r > worst) {
-      worst = r;
-      worst_at = count;
-      worst_err = err;
-    }
-    ++count;
-  }
-};
 }  // namespace ctnn_test
 #endif
 

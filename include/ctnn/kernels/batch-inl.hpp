@@ -44,6 +44,23 @@ constexpr std::size_t MaxOutPadded(std::index_sequence<I...>) {
   return m;
 }
 
+/// n input rows (In floats apart, from x0) as the first layer reads them:
+/// x0 itself, or — a layer that reads padding lanes — a copy in xp, rows
+/// Inp floats apart, zero-padded. `ld` receives the row distance.
+template <class First, std::size_t In, std::size_t Inp>
+HWY_INLINE const float* FirstLayerRows(const float* x0, std::size_t n, float* HWY_RESTRICT xp, std::size_t& ld) {
+  ld = In;
+  if constexpr (First::reads_input_padding) {
+    for (std::size_t r = 0; r < n; ++r) {
+      for (std::size_t i = 0; i < In; ++i) xp[r * Inp + i] = x0[r * In + i];
+      for (std::size_t i = In; i < Inp; ++i) xp[r * Inp + i] = 0.0f;
+    }
+    ld = Inp;
+    return xp;
+  }
+  return x0;
+}
+
 template <class Net, std::size_t... I>
 HWY_INLINE const float* BatchLayers(const Net& net, std::size_t rows, const float* x0, std::size_t ld0,
                                     float* HWY_RESTRICT a, float* HWY_RESTRICT b, std::index_sequence<I...>) {
@@ -71,16 +88,8 @@ HWY_NOINLINE void ForwardBatch(const Net& net, const float* HWY_RESTRICT x, std:
   alignas(alignment) float xp[First::reads_input_padding ? T * Inp : 1];
   for (std::size_t r0 = 0; r0 < rows; r0 += T) {
     const std::size_t n = rows - r0 < T ? rows - r0 : T;
-    const float* x0 = x + r0 * In;
     std::size_t ld0 = In;
-    if constexpr (First::reads_input_padding) {
-      for (std::size_t r = 0; r < n; ++r) {
-        for (std::size_t i = 0; i < In; ++i) xp[r * Inp + i] = x0[r * In + i];
-        for (std::size_t i = In; i < Inp; ++i) xp[r * Inp + i] = 0.0f;
-      }
-      x0 = xp;
-      ld0 = Inp;
-    }
+    const float* x0 = FirstLayerRows<First, In, Inp>(x + r0 * In, n, xp, ld0);
     const float* out = BatchLayers(net, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
     constexpr std::size_t Out = Net::output_size, ldo = padded(Net::output_size);
     for (std::size_t r = 0; r < n; ++r)

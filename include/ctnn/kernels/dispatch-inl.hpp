@@ -25,6 +25,7 @@
 #include "ctnn/kernels/batch-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
 #include "ctnn/kernels/optimizer-inl.hpp"
+#include "ctnn/kernels/sequence-inl.hpp"
 #include "ctnn/kernels/train-inl.hpp"
 #include "ctnn/layers/layers-inl.hpp"
 // A user layer's kernels (its -inl.hpp, per-target include guard): define

@@ -12,6 +12,7 @@
 
 #include "ctnn/kernels/batch-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
+#include "ctnn/kernels/sequence-inl.hpp"
 
 // A TU compiled for Highway's scalar fallback on x86 (no -march: x86-64's
 // baseline has no SSSE3) runs every kernel one lane at a time — S1 forward

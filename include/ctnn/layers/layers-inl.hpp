@@ -9,6 +9,7 @@
 #include "ctnn/layers/activation-inl.hpp"  // IWYU pragma: export
 #include "ctnn/layers/batch_norm-inl.hpp"  // IWYU pragma: export
 #include "ctnn/layers/bf16_layer-inl.hpp"  // IWYU pragma: export
+#include "ctnn/layers/conv1d-inl.hpp"      // IWYU pragma: export
 #include "ctnn/layers/dense-inl.hpp"       // IWYU pragma: export
 #include "ctnn/layers/dropout-inl.hpp"     // IWYU pragma: export
 #include "ctnn/layers/residual-inl.hpp"    // IWYU pragma: export

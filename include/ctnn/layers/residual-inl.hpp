@@ -19,6 +19,7 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/kernels/network-inl.hpp"
+#include "ctnn/kernels/sequence-inl.hpp"
 #include "ctnn/layers/residual.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -50,6 +51,36 @@ HWY_INLINE void LayerForward(SimdTag, const residual_layer<In, Specs...>& block,
                              typename residual_layer<In, Specs...>::state& st, const float* HWY_RESTRICT x,
                              float* HWY_RESTRICT y) {
   ResidualForward(block, st, x, y);
+}
+
+/// `rows` steps of a block (network::forward_sequence): its body runs the
+/// rows layer by layer through the layers' own sequence kernels, then
+/// y = x + body(x) row by row — the bits of ResidualForward step by step.
+template <std::size_t In, class... Specs, class State>
+HWY_INLINE void LayerForwardSequence(SimdTag, const residual_layer<In, Specs...>& block, State& st, std::size_t rows,
+                                     const float* HWY_RESTRICT X, std::size_t ldx, float* HWY_RESTRICT Z) {
+  using Block = residual_layer<In, Specs...>;
+  constexpr std::size_t T = kSequenceTile<Block::max_padded>;
+  alignas(alignment) float a[T * Block::max_padded];
+  alignas(alignment) float b[T * Block::max_padded];
+  typename Block::state none{};
+  auto& states = [&]() -> auto& {
+    if constexpr (detail::is_stateful<Block>) {
+      return st;
+    } else {
+      return none;
+    }
+  }();
+  const FloatTag d;
+  for (std::size_t r0 = 0; r0 < rows; r0 += T) {
+    const std::size_t n = rows - r0 < T ? rows - r0 : T;
+    const float* out =
+        SequenceLayers(block, states, n, X + r0 * ldx, ldx, a, b, std::make_index_sequence<Block::layer_count>{});
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t i = 0; i < Block::out_padded; i += hn::Lanes(d))
+        hn::Store(hn::Add(hn::Load(d, X + (r0 + r) * ldx + i), hn::Load(d, out + r * Block::out_padded + i)), d,
+                  Z + (r0 + r) * Block::out_padded + i);
+  }
 }
 
 }  // namespace ctnn::HWY_NAMESPACE

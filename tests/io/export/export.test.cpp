@@ -12,6 +12,7 @@
 void dense_model_forward(const float* x, float* y);
 void mixed_model_forward(const float* x, float* y);
 void big_model_forward(const float* x, float* y);
+void sequence_model_forward(const float* x, float* y);
 
 namespace {
 template <class Net>
@@ -43,4 +44,9 @@ TEST_CASE("export_header: a batch-norm/residual/dropout network's header compile
 TEST_CASE("export_header: a Fashion-MNIST-sized header compiles with default limits and gives the source's outputs",
           "[io][export]") {
   check<export_test::Big>(&big_model_forward, 3);
+}
+
+TEST_CASE("export_header: a GRU/LSTM/Conv1D network's header compiles and streams the source's outputs",
+          "[io][export][sequence]") {
+  check<export_test::Sequence>(&sequence_model_forward, 4);  // 20 steps, state carried
 }

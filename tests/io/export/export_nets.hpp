@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The networks whose exported headers tests/io/export compiles: a dense-only
 // one, one with batch norm, residual blocks and dropout, and one of the
-// Fashion-MNIST example's size. Both are rebuilt
+// Fashion-MNIST example's size, and one of sequence layers. Both are rebuilt
 // from a seed (and, for buffers, a fixed rule), so the check program can
 // compare each generated header's network with a freshly built source.
 #pragma once
@@ -23,6 +23,10 @@ using Mixed = ctnn::network<ctnn::input<6>, ctnn::dense<20, ctnn::gelu>, ctnn::b
 /// compile with the compilers' default constexpr limits.
 using Big = ctnn::network<ctnn::input<784>, ctnn::dense<256, ctnn::relu>, ctnn::dense<128, ctnn::relu>,
                           ctnn::dense<10, ctnn::softmax>>;
+
+/// The sequence layers: a stateful network (each forward call one step).
+using Sequence = ctnn::network<ctnn::input<2>, ctnn::conv1d<4, 3, 2, ctnn::tanh>,
+                               ctnn::residual<ctnn::lstm<4>, ctnn::dense<4>>, ctnn::gru<6>, ctnn::dense<1>>;
 
 /// The source network: initialised from `seed`; running statistics (if
 /// any) set to values that are not the defaults, so a header that dropped

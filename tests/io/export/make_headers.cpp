@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writes the exported headers that tests/io/export compiles:
-//   make_headers <dir>  ->  <dir>/dense_model.hpp, mixed_model.hpp, big_model.hpp
+//   make_headers <dir>  ->  <dir>/dense_model.hpp, mixed_model.hpp, big_model.hpp, sequence_model.hpp
 #include <ctnn/io/export_header.hpp>
 
 #include <cstdio>
@@ -18,5 +18,6 @@ int main(int argc, char** argv) {
   ctnn::export_header(*export_test::make<export_test::Dense>(1), dir / "dense_model.hpp", "dense_model");
   ctnn::export_header(*export_test::make<export_test::Mixed>(2), dir / "mixed_model.hpp", "mixed_model");
   ctnn::export_header(*export_test::make<export_test::Big>(3), dir / "big_model.hpp", "big_model");
+  ctnn::export_header(*export_test::make<export_test::Sequence>(4), dir / "sequence_model.hpp", "sequence_model");
   return 0;
 }

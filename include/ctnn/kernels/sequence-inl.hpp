@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/kernels/sequence-inl.hpp — network::forward_sequence: T time steps
+// of a network, layer by layer over tiles of steps. Each layer runs a tile
+// through LayerForwardSequence; by default that is its own step (or
+// stateless forward) row after row, so the results are those of T forward()
+// calls, bit for bit. Layers with work that does not depend on the previous
+// step overload it in their -inl.hpp — GRU/LSTM project the inputs of all
+// steps by one GEMM, Conv1D computes every tap over the tile by GEMMs — in
+// the same per-lane order as their step, so the bits still agree.
+// Re-included once per target (per-target include guard).
+
+#if defined(CTNN_KERNELS_SEQUENCE_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_SEQUENCE_INL_HPP_
+#undef CTNN_KERNELS_SEQUENCE_INL_HPP_
+#else
+#define CTNN_KERNELS_SEQUENCE_INL_HPP_
+#endif
+
+#include <hwy/highway.h>
+#include "ctnn/kernels/tag-inl.hpp"
+
+#include <boost/hana/at.hpp>
+#include <cstddef>
+#include <utility>
+
+#include "ctnn/config.hpp"
+#include "ctnn/kernels/batch-inl.hpp"
+#include "ctnn/kernels/network-inl.hpp"
+#include "ctnn/layers/layer.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+
+/// Default: `rows` consecutive steps one at a time. X rows are `ldx` floats
+/// apart (aligned and zero-padded when the layer reads padding), Z rows
+/// out_padded apart and aligned.
+template <class Layer>
+HWY_INLINE void LayerForwardSequence(SimdTag, const Layer& layer, detail::layer_state<Layer>& s, std::size_t rows,
+                                     const float* HWY_RESTRICT X, std::size_t ldx, float* HWY_RESTRICT Z) {
+  for (std::size_t r = 0; r < rows; ++r) LayerStep(layer, s, X + r * ldx, Z + r * Layer::out_padded);
+}
+
+/// Steps per tile: two tiles of the widest layer output fit in 32 KB.
+template <std::size_t Width>
+inline constexpr std::size_t kSequenceTile = 4096 / Width < 1 ? 1 : (4096 / Width > 64 ? 64 : 4096 / Width);
+
+template <class Net, class States, std::size_t... I>
+HWY_INLINE const float* SequenceLayers(const Net& net, States& st, std::size_t rows,
+                                       const float* x0, std::size_t ld0, float* HWY_RESTRICT a,
+                                       float* HWY_RESTRICT b, std::index_sequence<I...>) {
+  const float* in = x0;
+  std::size_t ld = ld0;
+  ((LayerForwardSequence(SimdTag(), net.template layer<I>(), boost::hana::at_c<I>(st), rows, in, ld,
+                         I % 2 == 0 ? a : b),
+    in = I % 2 == 0 ? a : b, ld = Net::template layer_type<I>::out_padded),
+   ...);
+  return in;
+}
+
+/// y[t·output_size + o] = the network's output at step t, for t < rows, the
+/// states advanced by `rows` steps. x and y need no alignment. Stack use:
+/// about 32 KB (two tiles) plus what the layers' sequence kernels take.
+/// Out of line, as ForwardNet: one body per network in a program.
+template <class Net>
+HWY_NOINLINE void ForwardSequence(const Net& net, typename Net::state_tuple& st, const float* HWY_RESTRICT x,
+                                  std::size_t rows, float* HWY_RESTRICT y) {
+  using First = typename Net::template layer_type<0>;
+  constexpr std::size_t W = MaxOutPadded<Net>(std::make_index_sequence<Net::layer_count>{});
+  constexpr std::size_t T = kSequenceTile<W>;
+  constexpr std::size_t In = Net::input_size, Inp = Net::input_padded;
+  alignas(alignment) float a[T * W];
+  alignas(alignment) float b[T * W];
+  alignas(alignment) float xp[First::reads_input_padding ? T * Inp : 1];
+  for (std::size_t r0 = 0; r0 < rows; r0 += T) {
+    const std::size_t n = rows - r0 < T ? rows - r0 : T;
+    std::size_t ld0 = In;
+    const float* x0 = FirstLayerRows<First, In, Inp>(x + r0 * In, n, xp, ld0);
+    const float* out = SequenceLayers(net, st, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
+    constexpr std::size_t Out = Net::output_size, ldo = padded(Net::output_size);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t o = 0; o < Out; ++o) y[(r0 + r) * Out + o] = out[r * ldo + o];
+  }
+}
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/layers/recurrent-inl.hpp — the Highway kernels of the GRU and LSTM
+// layers (recurrent.hpp): one time step = the input projection
+// gx = b_ih + W_ih·x (it does not depend on the state: a sequence computes
+// it for many steps at once), then the recurrent part W_hh·h + b_hh and the
+// gate equations, one vector of hidden units at a time.
+// Re-included once per target (per-target include guard).
+//
+// Accuracy: float sums (the input projection in input order, one FMA chain
+// per lane, exactly as the GEMM computes it; the recurrent sum in two
+// interleaved partial sums) and the SIMD sigmoid/tanh; the all-target tests
+// bound the difference from the double-sum scalar reference.
+
+#if defined(CTNN_LAYERS_RECURRENT_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_LAYERS_RECURRENT_INL_HPP_
+#undef CTNN_LAYERS_RECURRENT_INL_HPP_
+#else
+#define CTNN_LAYERS_RECURRENT_INL_HPP_
+#endif
+
+#include <hwy/highway.h>
+#include "ctnn/kernels/tag-inl.hpp"
+
+#include <cstddef>
+#include <type_traits>
+
+#include "ctnn/kernels/activation-inl.hpp"
+#include "ctnn/kernels/gemm-inl.hpp"
+#include "ctnn/kernels/network-inl.hpp"
+#include "ctnn/layers/dense-inl.hpp"  // PairwiseSum
+#include "ctnn/layers/recurrent.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+/// The vectors a recurrent step runs on: on the AVX-512 targets, 256-bit
+/// vectors up to 32 hidden units (as dense's small layers: the step is a
+/// latency chain, and Zen 4 splits 512-bit operations); else full width.
+template <std::size_t HiddenPadded>
+using RecurrentTag =
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    std::conditional_t<(HiddenPadded <= 32), hn::CappedTag<float, 8>, FloatTag>;
+#else
+    FloatTag;
+#endif
+
+/// out[c] = b[c] + Σ_{i<In} x[i]·W[i·Row + c] for c < Row: per lane one FMA
+/// chain in input order from the bias — the order of Gemm (gemm-inl.hpp),
+/// so a sequence that projects all its steps by one GEMM gets the same bits.
+#if HWY_HAVE_SCALABLE
+template <std::size_t In, std::size_t Row>
+HWY_INLINE void InputProjection(const float* HWY_RESTRICT w, const float* HWY_RESTRICT b,
+                                const float* HWY_RESTRICT x, float* HWY_RESTRICT out) {
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
+  for (std::size_t c = 0; c < Row; c += N) {
+    auto a0 = hn::Load(d, b + c);
+    for (std::size_t i = 0; i < In; ++i) a0 = hn::MulAdd(hn::Set(d, x[i]), hn::Load(d, w + i * Row + c), a0);
+    hn::Store(a0, d, out + c);
+  }
+}
+#else
+/// NV column vectors from column c0 on, all at once: NV independent chains.
+template <std::size_t In, std::size_t Row, std::size_t NV, class D>
+HWY_INLINE void ProjectColumns(D d, const float* HWY_RESTRICT w, const float* HWY_RESTRICT b,
+                               const float* HWY_RESTRICT x, float* HWY_RESTRICT out) {
+  using V = hn::Vec<D>;
+  constexpr std::size_t N = hn::MaxLanes(D());
+  V acc[NV];
+  CTNN_UNROLL_ALL
+  for (std::size_t k = 0; k < NV; ++k) acc[k] = hn::Load(d, b + k * N);
+  for (std::size_t i = 0; i < In; ++i) {
+    const V xi = hn::Set(d, x[i]);
+    CTNN_UNROLL_ALL
+    for (std::size_t k = 0; k < NV; ++k) acc[k] = hn::MulAdd(xi, hn::Load(d, w + i * Row + k * N), acc[k]);
+  }
+  CTNN_UNROLL_ALL
+  for (std::size_t k = 0; k < NV; ++k) hn::Store(acc[k], d, out + k * N);
+}
+/// Row / N vectors in groups of up to 12 (all of them for a small row).
+template <std::size_t In, std::size_t Row, std::size_t Left, class D>
+HWY_INLINE void ProjectGroups(D d, const float* HWY_RESTRICT w, const float* HWY_RESTRICT b,
+                              const float* HWY_RESTRICT x, float* HWY_RESTRICT out) {
+  constexpr std::size_t N = hn::MaxLanes(D());
+  constexpr std::size_t NV = Left > 12 ? 12 : Left;
+  if constexpr (NV > 0) {
+    ProjectColumns<In, Row, NV>(d, w, b, x, out);
+    ProjectGroups<In, Row, Left - NV>(d, w + NV * N, b + NV * N, x, out + NV * N);
+  }
+}
+template <std::size_t In, std::size_t Row>
+HWY_INLINE void InputProjection(const float* HWY_RESTRICT w, const float* HWY_RESTRICT b,
+                                const float* HWY_RESTRICT x, float* HWY_RESTRICT out) {
+  const FloatTag d;
+  ProjectGroups<In, Row, Row / hn::MaxLanes(FloatTag())>(d, w, b, x, out);
+}
+#endif
+
+#if HWY_HAVE_SCALABLE
+/// The recurrent part and the gates of one step, from the input projection
+/// gx (row floats, aligned) — scalable vectors (SVE), width known at run
+/// time. Vector u of the hidden units: the G gate sums b_hh + W_hh·h
+/// accumulate in two partial sums (even and odd j), then the cell
+/// equations. y[0, out_padded) = h', and h' → s.h.
+template <class Cell, std::size_t In, std::size_t H>
+HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
+                              typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT gx,
+                              float* HWY_RESTRICT y) {
+  using L = recurrent_layer<Cell, In, H>;
+  constexpr std::size_t Hp = L::hidden_padded, R = L::row;
+  const RecurrentTag<Hp> d;
+  const std::size_t N = hn::Lanes(d);
+  const float* HWY_RESTRICT wh = layer.hh_data();
+  const float* HWY_RESTRICT bh = layer.bias_hh_data();
+  const float* HWY_RESTRICT h = s.h.data();
+  const auto one = hn::Set(d, 1.0f);
+  std::size_t u = 0;
+  for (; u < H; u += N) {
+    if constexpr (L::gates == 3) {
+      auto r0 = hn::Load(d, bh + u), z0 = hn::Load(d, bh + Hp + u), n0 = hn::Load(d, bh + 2 * Hp + u);
+      auto r1 = hn::Zero(d), z1 = hn::Zero(d), n1 = hn::Zero(d);
+      std::size_t j = 0;
+      for (; j + 2 <= H; j += 2) {
+        const auto h0 = hn::Set(d, h[j]), h1 = hn::Set(d, h[j + 1]);
+        const float* HWY_RESTRICT w0 = wh + j * R + u;
+        const float* HWY_RESTRICT w1 = w0 + R;
+        r0 = hn::MulAdd(h0, hn::Load(d, w0), r0);
+        z0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), z0);
+        n0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), n0);
+        r1 = hn::MulAdd(h1, hn::Load(d, w1), r1);
+        z1 = hn::MulAdd(h1, hn::Load(d, w1 + Hp), z1);
+        n1 = hn::MulAdd(h1, hn::Load(d, w1 + 2 * Hp), n1);
+      }
+      if (j < H) {
+        const auto h0 = hn::Set(d, h[j]);
+        const float* HWY_RESTRICT w0 = wh + j * R + u;
+        r0 = hn::MulAdd(h0, hn::Load(d, w0), r0);
+        z0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), z0);
+        n0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), n0);
+      }
+      const auto r = Activate(d, hn::Add(hn::Load(d, gx + u), hn::Add(r0, r1)), sigmoid{});
+      const auto z = Activate(d, hn::Add(hn::Load(d, gx + Hp + u), hn::Add(z0, z1)), sigmoid{});
+      const auto n = Activate(d, hn::MulAdd(r, hn::Add(n0, n1), hn::Load(d, gx + 2 * Hp + u)), tanh{});
+      // h' = (1 − z)·n + z·h
+      hn::Store(hn::MulAdd(hn::Sub(one, z), n, hn::Mul(z, hn::Load(d, h + u))), d, y + u);
+    } else {
+      auto i0 = hn::Load(d, bh + u), f0 = hn::Load(d, bh + Hp + u);
+      auto g0 = hn::Load(d, bh + 2 * Hp + u), o0 = hn::Load(d, bh + 3 * Hp + u);
+      auto i1 = hn::Zero(d), f1 = hn::Zero(d), g1 = hn::Zero(d), o1 = hn::Zero(d);
+      std::size_t j = 0;
+      for (; j + 2 <= H; j += 2) {
+        const auto h0 = hn::Set(d, h[j]), h1 = hn::Set(d, h[j + 1]);
+        const float* HWY_RESTRICT w0 = wh + j * R + u;
+        const float* HWY_RESTRICT w1 = w0 + R;
+        i0 = hn::MulAdd(h0, hn::Load(d, w0), i0);
+        f0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), f0);
+        g0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), g0);
+        o0 = hn::MulAdd(h0, hn::Load(d, w0 + 3 * Hp), o0);
+        i1 = hn::MulAdd(h1, hn::Load(d, w1), i1);
+        f1 = hn::MulAdd(h1, hn::Load(d, w1 + Hp), f1);
+        g1 = hn::MulAdd(h1, hn::Load(d, w1 + 2 * Hp), g1);
+        o1 = hn::MulAdd(h1, hn::Load(d, w1 + 3 * Hp), o1);
+      }
+      if (j < H) {
+        const auto h0 = hn::Set(d, h[j]);
+        const float* HWY_RESTRICT w0 = wh + j * R + u;
+        i0 = hn::MulAdd(h0, hn::Load(d, w0), i0);
+        f0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), f0);
+        g0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), g0);
+        o0 = hn::MulAdd(h0, hn::Load(d, w0 + 3 * Hp), o0);
+      }
+      const auto ig = Activate(d, hn::Add(hn::Load(d, gx + u), hn::Add(i0, i1)), sigmoid{});
+      const auto fg = Activate(d, hn::Add(hn::Load(d, gx + Hp + u), hn::Add(f0, f1)), sigmoid{});
+      const auto gg = Activate(d, hn::Add(hn::Load(d, gx + 2 * Hp + u), hn::Add(g0, g1)), tanh{});
+      const auto og = Activate(d, hn::Add(hn::Load(d, gx + 3 * Hp + u), hn::Add(o0, o1)), sigmoid{});
+      const auto c = hn::MulAdd(fg, hn::Load(d, s.c.data() + u), hn::Mul(ig, gg));
+      hn::Store(c, d, s.c.data() + u);
+      hn::Store(hn::Mul(og, Activate(d, c, tanh{})), d, y + u);
+    }
+  }
+  // (u + N <= Hp rather than u < Hp: g++ 12 cannot see that u is a
+  // multiple of N and warns of a store past the end.)
+  for (; u + N <= Hp; u += N) hn::Store(hn::Zero(d), d, y + u);
+  for (u = 0; u + N <= Hp; u += N) hn::Store(hn::Load(d, y + u), d, s.h.data() + u);
+}
+
+#else
+/// Accumulators a step may keep in registers (of 32 on AVX-512 and NEON,
+/// 16 on AVX2 and SSE4).
+inline constexpr std::size_t kRecurrentRegisters =
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_AVX3 && HWY_TARGET != HWY_AVX3_DL
+    12;
+#else
+    24;
+#endif
+
+/// Whether gate g's input sum is added to its recurrent sum before the
+/// activation (every gate but the GRU's n, where r multiplies the recurrent
+/// part alone): the step then starts that gate's accumulator from
+/// gx + b_hh, off the dependency chain.
+template <class Cell>
+constexpr bool FoldsInput(std::size_t g) {
+  return Cell::gates == 4 || g < 2;
+}
+
+/// The gate equations of one vector of hidden units: a[g] is gate g's
+/// pre-activation sum when FoldsInput(g), else its recurrent sum (b_hh
+/// included) and gxn the input sum; h the previous hidden state, c + u the
+/// LSTM cell state (updated in place; null for a GRU).
+template <class Cell, class D, class V = hn::Vec<D>>
+HWY_INLINE V CellUpdate(D d, const V* a, V gxn, V h, float* HWY_RESTRICT c, std::size_t u) {
+  if constexpr (Cell::gates == 3) {
+    // r·gh_n with r = (1 + T)/2, T = tanh(a_r/2): gh_n/2 + (gh_n/2)·T, one
+    // FMA after T instead of two.
+    const V half = hn::Set(d, 0.5f);
+    const V hgn = hn::Mul(half, a[2]);
+    const V n = GateTanh(d, hn::MulAdd(hgn, GateTanh<true>(d, a[0]), hn::Add(gxn, hgn)));
+    const V z = GateSigmoid(d, a[1]);
+    return hn::MulAdd(hn::Sub(hn::Set(d, 1.0f), z), n, hn::Mul(z, h));  // (1 − z)·n + z·h
+  } else {
+    (void)gxn;
+    const V i = GateSigmoid(d, a[0]);
+    const V f = GateSigmoid(d, a[1]);
+    const V g = GateTanh(d, a[2]);
+    const V o = GateSigmoid(d, a[3]);
+    const V cn = hn::MulAdd(f, hn::Load(d, c + u), hn::Mul(i, g));
+    hn::Store(cn, d, c + u);
+    return hn::Mul(o, GateTanh(d, cn));
+  }
+}
+
+/// acc[g·P + p] += h_j · row[g·Hp + p·N]: one hidden unit's row of W_hh
+/// for G gates × P vectors.
+template <std::size_t G, std::size_t P, std::size_t Hp, class D, class V = hn::Vec<D>>
+HWY_INLINE void AccumulateRow(D d, V (&acc)[G * P], float hj, const float* HWY_RESTRICT row) {
+  constexpr std::size_t N = hn::MaxLanes(D());
+  const V b = hn::Set(d, hj);
+  CTNN_UNROLL_ALL
+  for (std::size_t g = 0; g < G; ++g) {
+    CTNN_UNROLL_ALL
+    for (std::size_t p = 0; p < P; ++p) acc[g * P + p] = hn::MulAdd(b, hn::Load(d, row + g * Hp + p * N), acc[g * P + p]);
+  }
+}
+
+/// P vectors of hidden units from unit u0 on, all G gates at once: G·P·S
+/// accumulators — S interleaved partial sums over j (j mod S) shorten the
+/// chain of a small cell — then the cell equations; h' goes to y and hn.
+/// Reads the previous state from h (which must not be hn when several
+/// groups make up the step).
+template <class Layer, std::size_t P, std::size_t S, class D>
+HWY_INLINE void RecurrentGroup(D d, const Layer& layer, const float* h, const float* HWY_RESTRICT gx,
+                               std::size_t u0, float* HWY_RESTRICT c, float* HWY_RESTRICT y, float* hn_out) {
+  using V = hn::Vec<D>;
+  constexpr std::size_t N = hn::MaxLanes(D());
+  constexpr std::size_t G = Layer::gates, H = Layer::hidden, Hp = Layer::hidden_padded, R = Layer::row;
+  const float* HWY_RESTRICT wh = layer.hh_data() + u0;
+  const float* HWY_RESTRICT bh = layer.bias_hh_data() + u0;
+  V acc[S][G * P];
+  CTNN_UNROLL_ALL
+  for (std::size_t g = 0; g < G; ++g) {
+    CTNN_UNROLL_ALL
+    for (std::size_t p = 0; p < P; ++p) {
+      const V b = hn::Load(d, bh + g * Hp + p * N);
+      acc[0][g * P + p] = FoldsInput<typename Layer::cell>(g) ? hn::Add(b, hn::Load(d, gx + g * Hp + u0 + p * N)) : b;
+      CTNN_UNROLL_ALL
+      for (std::size_t k = 1; k < S; ++k) acc[k][g * P + p] = hn::Zero(d);
+    }
+  }
+  std::size_t j = 0;
+  for (; j + S <= H; j += S) {
+    CTNN_UNROLL_ALL
+    for (std::size_t k = 0; k < S; ++k) AccumulateRow<G, P, Hp>(d, acc[k], h[j + k], wh + (j + k) * R);
+  }
+  CTNN_UNROLL_ALL
+  for (std::size_t k = 0; k < S; ++k)
+    if (j + k < H) AccumulateRow<G, P, Hp>(d, acc[k], h[j + k], wh + (j + k) * R);
+  CTNN_UNROLL_ALL
+  for (std::size_t p = 0; p < P; ++p) {
+    V sums[G];
+    CTNN_UNROLL_ALL
+    for (std::size_t g = 0; g < G; ++g) sums[g] = PairwiseSum<0, S>(acc, g * P + p);
+    const std::size_t u = u0 + p * N;
+    const V gxn = hn::Load(d, gx + 2 * Hp + u);  // the GRU's n gate
+    const V next = CellUpdate<typename Layer::cell>(d, sums, gxn, hn::Load(d, h + u), c, u);
+    hn::Store(next, d, y + u);
+    hn::Store(next, d, hn_out + u);
+  }
+}
+
+/// Groups of P vectors, then the remaining NP % P (compile-time recursion).
+template <class Layer, std::size_t NP, std::size_t P, std::size_t S, class D>
+HWY_INLINE void RecurrentGroups(D d, const Layer& layer, const float* h, const float* gx, std::size_t u0, float* c,
+                                float* y, float* hn_out) {
+  constexpr std::size_t N = hn::MaxLanes(D());
+  if constexpr (NP >= P) {
+    RecurrentGroup<Layer, P, S>(d, layer, h, gx, u0, c, y, hn_out);
+    RecurrentGroups<Layer, NP - P, P, S>(d, layer, h, gx, u0 + P * N, c, y, hn_out);
+  } else if constexpr (NP > 0) {
+    RecurrentGroup<Layer, NP, S>(d, layer, h, gx, u0, c, y, hn_out);
+  }
+}
+
+/// The vectors of a step: on the AVX-512 targets, 256 bits up to 8 hidden
+/// units (one vector either way; Zen 4 splits 512-bit operations).
+template <std::size_t H>
+using StepTag =
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    std::conditional_t<(H <= 8), hn::CappedTag<float, 8>, FloatTag>;
+#else
+    FloatTag;
+#endif
+
+/// The recurrent part and the gates of one step, from the input projection
+/// gx (row floats, aligned): the hidden units in NP vectors, as few groups
+/// as the registers allow (all G gates of a vector together); h' is written
+/// to y and to s.h straight from the registers. y[H, out_padded) = 0.
+template <class Cell, std::size_t In, std::size_t H>
+HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
+                              typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT gx,
+                              float* HWY_RESTRICT y) {
+  using L = recurrent_layer<Cell, In, H>;
+  constexpr std::size_t G = L::gates, Hp = L::hidden_padded;
+  const StepTag<H> d;
+  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  constexpr std::size_t NP = (H + N - 1) / N;
+  constexpr std::size_t P = kRecurrentRegisters / G < NP ? (kRecurrentRegisters / G > 0 ? kRecurrentRegisters / G : 1) : NP;
+  constexpr std::size_t S0 = kRecurrentRegisters / (G * P);
+  constexpr std::size_t S = S0 < 1 ? 1 : (S0 > 4 ? 4 : (S0 > H ? H : S0));
+  float* c = G == 4 ? s.c.data() : nullptr;
+  if constexpr (NP == P) {
+    // One group reads all of h before it writes any: update s.h in place.
+    RecurrentGroups<L, NP, P, S>(d, layer, s.h.data(), gx, 0, c, y, s.h.data());
+  } else {
+    alignas(alignment) float h[Hp];
+    for (std::size_t u = 0; u < Hp; u += N) hn::Store(hn::Load(d, s.h.data() + u), d, h + u);
+    RecurrentGroups<L, NP, P, S>(d, layer, h, gx, 0, c, y, s.h.data());
+  }
+  for (std::size_t u = NP * N; u + N <= Hp; u += N) hn::Store(hn::Zero(d), d, y + u);
+}
+#endif  // HWY_HAVE_SCALABLE
+
+/// One time step of a GRU or LSTM layer (see the contract in network-inl.hpp).
+template <class Cell, std::size_t In, std::size_t H>
+HWY_INLINE void LayerForward(SimdTag, const recurrent_layer<Cell, In, H>& layer,
+                             typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT x,
+                             float* HWY_RESTRICT y) {
+  using L = recurrent_layer<Cell, In, H>;
+  alignas(alignment) float gx[L::row];
+  InputProjection<In, L::row>(layer.ih_data(), layer.bias_ih_data(), x, gx);
+  RecurrentStep(layer, s, gx, y);
+}
+
+/// `rows` steps (network::forward_sequence): the input projections of up to
+/// kChunk steps by one GEMM (the order of InputProjection, so the bits are
+/// forward()'s), then the recurrent part step by step.
+template <class Cell, std::size_t In, std::size_t H>
+HWY_INLINE void LayerForwardSequence(SimdTag, const recurrent_layer<Cell, In, H>& layer,
+                                     typename recurrent_layer<Cell, In, H>::state& s, std::size_t rows,
+                                     const float* HWY_RESTRICT X, std::size_t ldx, float* HWY_RESTRICT Z) {
+  using L = recurrent_layer<Cell, In, H>;
+  constexpr std::size_t kChunk = 4096 / L::row < 1 ? 1 : (4096 / L::row > 64 ? 64 : 4096 / L::row);
+  alignas(alignment) float gx[kChunk * L::row];
+  for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
+    const std::size_t n = rows - r0 < kChunk ? rows - r0 : kChunk;
+    Gemm(n, In, L::row, X + r0 * ldx, ldx, 1, layer.ih_data(), L::row, layer.bias_ih_data(), gx, L::row, false);
+    for (std::size_t r = 0; r < n; ++r) RecurrentStep(layer, s, gx + r * L::row, Z + (r0 + r) * L::out_padded);
+  }
+}
+
+}  // namespace ctnn::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

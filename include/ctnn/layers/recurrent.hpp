@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+// ctnn/layers/recurrent.hpp — the recurrent layers: specs `gru<Units>` and
+// `lstm<Units>` (torch.nn.GRU / torch.nn.LSTM: one layer, with biases, no
+// projection) and the concrete `recurrent_layer<Cell, In, H>` a network
+// builds from them. One forward call is one time step; the hidden state (and
+// an LSTM's cell state) lives in the network, beside the parameters (see the
+// state protocol in layers/layer.hpp), and net.reset() zeroes it.
+//
+// PyTorch's equations, per step (x input, h previous hidden state):
+//   GRU  r = σ(W_ir x + b_ir + W_hr h + b_hr)    z = σ(W_iz x + b_iz + W_hz h + b_hz)
+//        n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))    h' = (1 − z) ⊙ n + z ⊙ h
+//   LSTM i, f, o = σ(W_i* x + b_i* + W_h* h + b_h*)    g = tanh(W_ig x + b_ig + W_hg h + b_hg)
+//        c' = f ⊙ c + i ⊙ g    h' = o ⊙ tanh(c')
+// The layer's output is h'.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "ctnn/activations.hpp"
+#include "ctnn/config.hpp"
+#include "ctnn/detail/cmath.hpp"
+
+namespace ctnn {
+
+namespace detail {
+/// The two cells: their number of gate blocks (PyTorch's row blocks of
+/// weight_ih / weight_hh, in that order) and their names.
+struct gru_cell {
+  static constexpr std::size_t gates = 3;  // r | z | n
+  static constexpr std::string_view name = "gru";
+};
+struct lstm_cell {
+  static constexpr std::size_t gates = 4;  // i | f | g | o
+  static constexpr std::string_view name = "lstm";
+};
+}  // namespace detail
+
+/// A recurrent layer with `In` inputs and `H` hidden units (the outputs).
+///
+/// Storage (inside the object, no heap), with Hp = padded(H) and the gates
+/// side by side in rows of G·Hp floats (gate g of unit u at column g·Hp + u):
+/// W_ih as In rows, W_hh as H rows — the broadcast layout, so a step
+/// broadcasts x[i] or h[j] and multiplies a whole row — then b_ih and b_hh,
+/// one row each. Padding columns are zero and stay zero, and so do the
+/// padding lanes of the state. The interchange order is PyTorch's
+/// state_dict: weight_ih_l0 [G·H × In], weight_hh_l0 [G·H × H], bias_ih_l0,
+/// bias_hh_l0.
+template <class Cell, std::size_t In, std::size_t H>
+class recurrent_layer {
+ public:
+  using cell = Cell;
+  static constexpr std::size_t gates = Cell::gates;
+  static constexpr std::size_t in_extent = In;
+  static constexpr std::size_t out_extent = H;
+  static constexpr std::size_t in_padded = padded(In);
+  static constexpr std::size_t out_padded = padded(H);
+  static constexpr std::size_t hidden = H;
+  static constexpr std::size_t hidden_padded = padded(H);
+  /// Floats per row: G gate blocks of hidden_padded.
+  static constexpr std::size_t row = gates * hidden_padded;
+  static constexpr bool reads_input_padding = false;  // x[i] is read for i < In only
+  static constexpr std::size_t parameter_count = gates * H * (In + H) + 2 * gates * H;
+  static constexpr std::size_t parameter_storage = (In + H + 2) * row;
+
+  // ------------------------------------------------------------- storage
+  /// Offsets of W_ih[g·H + u][i], W_hh[g·H + u][j], b_ih[g·H + u] and
+  /// b_hh[g·H + u] in the storage (the one array of parameter_storage floats).
+  static constexpr std::size_t ih_index(std::size_t gu, std::size_t i) noexcept {
+    return i * row + column(gu);
+  }
+  static constexpr std::size_t hh_index(std::size_t gu, std::size_t j) noexcept {
+    return (In + j) * row + column(gu);
+  }
+  static constexpr std::size_t bias_ih_index(std::size_t gu) noexcept { return (In + H) * row + column(gu); }
+  static constexpr std::size_t bias_hh_index(std::size_t gu) noexcept { return (In + H + 1) * row + column(gu); }
+
+  /// Offset in the storage of the k-th parameter in interchange order.
+  static constexpr std::size_t storage_index(std::size_t k) noexcept {
+    constexpr std::size_t n_ih = gates * H * In, n_hh = gates * H * H, n_b = gates * H;
+    if (k < n_ih) return ih_index(k / In, k % In);
+    k -= n_ih;
+    if (k < n_hh) return hh_index(k / H, k % H);
+    k -= n_hh;
+    if (k < n_b) return bias_ih_index(k);
+    return bias_hh_index(k - n_b);
+  }
+
+  constexpr float& weight_ih(std::size_t gu, std::size_t i) noexcept { return p_[ih_index(gu, i)]; }
+  constexpr float weight_ih(std::size_t gu, std::size_t i) const noexcept { return p_[ih_index(gu, i)]; }
+  constexpr float& weight_hh(std::size_t gu, std::size_t j) noexcept { return p_[hh_index(gu, j)]; }
+  constexpr float weight_hh(std::size_t gu, std::size_t j) const noexcept { return p_[hh_index(gu, j)]; }
+  constexpr float& bias_ih(std::size_t gu) noexcept { return p_[bias_ih_index(gu)]; }
+  constexpr float bias_ih(std::size_t gu) const noexcept { return p_[bias_ih_index(gu)]; }
+  constexpr float& bias_hh(std::size_t gu) noexcept { return p_[bias_hh_index(gu)]; }
+  constexpr float bias_hh(std::size_t gu) const noexcept { return p_[bias_hh_index(gu)]; }
+
+  /// Raw storage for the kernels: W_ih rows, then W_hh rows, b_ih, b_hh.
+  constexpr const float* data() const noexcept { return p_.data(); }
+  constexpr const float* ih_data() const noexcept { return p_.data(); }
+  constexpr const float* hh_data() const noexcept { return p_.data() + In * row; }
+  constexpr const float* bias_ih_data() const noexcept { return p_.data() + (In + H) * row; }
+  constexpr const float* bias_hh_data() const noexcept { return p_.data() + (In + H + 1) * row; }
+
+  template <class F>
+  constexpr void for_each_parameter(F&& f) {
+    for (std::size_t k = 0; k < parameter_count; ++k) f(p_[storage_index(k)]);
+  }
+  template <class F>
+  constexpr void for_each_parameter(F&& f) const {
+    for (std::size_t k = 0; k < parameter_count; ++k) f(p_[storage_index(k)]);
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) {
+    f(p_.data(), parameter_storage);
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) const {
+    f(p_.data(), parameter_storage);
+  }
+
+  /// ctnn::initialize: PyTorch's default, every weight and bias from
+  /// U(−1/√H, 1/√H), drawn in interchange order.
+  template <class Rng>
+  constexpr void initialize(Rng& gen) noexcept {
+    const double bound = 1.0 / detail::sqrt(static_cast<double>(H));
+    for_each_parameter([&](float& p) { p = static_cast<float>(bound * (2.0 * gen.uniform() - 1.0)); });
+  }
+
+  // ------------------------------------------------------------- state
+  static constexpr bool is_stateful = true;
+  /// h (and c for an LSTM), hidden_padded floats each; zero = a new sequence.
+  struct state {
+    alignas(alignment) std::array<float, hidden_padded> h{};
+    alignas(alignment) std::array<float, (gates == 4 ? hidden_padded : 0)> c{};
+  };
+
+  /// One time step, scalar reference (the constant-expression path; the SIMD
+  /// kernels are in recurrent-inl.hpp): sums in double, each gate's
+  /// pre-activation rounded once to float, the equations above in float.
+  /// Advances `s`; y[0, H) = h', y[H, out_padded) = 0.
+  constexpr void forward(state& s, const float* x, float* y) const {
+    float gx[gates * H]{}, gh[gates * H]{};
+    for (std::size_t gu = 0; gu < gates * H; ++gu) {
+      double a = bias_ih(gu), b = bias_hh(gu);
+      for (std::size_t i = 0; i < In; ++i) a += static_cast<double>(weight_ih(gu, i)) * x[i];
+      for (std::size_t j = 0; j < H; ++j) b += static_cast<double>(weight_hh(gu, j)) * s.h[j];
+      gx[gu] = static_cast<float>(a);
+      gh[gu] = static_cast<float>(b);
+    }
+    for (std::size_t u = 0; u < H; ++u) {
+      if constexpr (gates == 3) {
+        const float r = sigmoid::apply(gx[u] + gh[u]);
+        const float z = sigmoid::apply(gx[H + u] + gh[H + u]);
+        const float n = tanh::apply(gx[2 * H + u] + r * gh[2 * H + u]);
+        y[u] = (1.0f - z) * n + z * s.h[u];
+      } else {
+        const float i = sigmoid::apply(gx[u] + gh[u]);
+        const float f = sigmoid::apply(gx[H + u] + gh[H + u]);
+        const float g = tanh::apply(gx[2 * H + u] + gh[2 * H + u]);
+        const float o = sigmoid::apply(gx[3 * H + u] + gh[3 * H + u]);
+        s.c[u] = f * s.c[u] + i * g;
+        y[u] = o * tanh::apply(s.c[u]);
+      }
+    }
+    for (std::size_t u = 0; u < H; ++u) s.h[u] = y[u];
+    for (std::size_t u = H; u < out_padded; ++u) y[u] = 0.0f;
+  }
+
+  // ------------------------------------------------------------- names
+  static std::string cpp_spec_name() {
+    return "ctnn::" + std::string(Cell::name) + "<" + std::to_string(H) + ">";
+  }
+  static std::string short_name() { return std::string(Cell::name) + std::to_string(H); }
+  static constexpr std::string_view header = "ctnn/layers/recurrent.hpp";
+
+ private:
+  static constexpr std::size_t column(std::size_t gu) noexcept { return gu / H * hidden_padded + gu % H; }
+
+  alignas(alignment) std::array<float, parameter_storage> p_{};
+};
+
+namespace detail {
+/// Shape checks of a recurrent spec, instantiated with the layer's index.
+template <std::size_t LayerIndex, std::size_t InExtent, std::size_t Units, class Cell>
+struct recurrent_check {
+  static_assert(Units > 0, "ctnn::gru / ctnn::lstm: layer LayerIndex has zero units; a recurrent layer needs Units >= 1");
+  static constexpr bool value = true;
+};
+}  // namespace detail
+
+/// Spec of a GRU layer with `Units` hidden units = torch.nn.GRU(in, Units,
+/// batch_first=True), one time step per forward call. Example:
+/// examples/streaming.cpp
+template <std::size_t Units>
+struct gru {
+  static constexpr std::size_t units = Units;
+  static constexpr std::size_t out_extent(std::size_t /*in*/) noexcept { return Units; }
+  template <std::size_t LayerIndex, std::size_t In>
+  static constexpr bool check = detail::recurrent_check<LayerIndex, In, Units, detail::gru_cell>::value;
+  template <std::size_t LayerIndex, std::size_t In>
+  using layer = recurrent_layer<detail::gru_cell, In, Units>;
+};
+
+/// Spec of an LSTM layer with `Units` hidden units = torch.nn.LSTM(in,
+/// Units, batch_first=True) without projection.
+template <std::size_t Units>
+struct lstm {
+  static constexpr std::size_t units = Units;
+  static constexpr std::size_t out_extent(std::size_t /*in*/) noexcept { return Units; }
+  template <std::size_t LayerIndex, std::size_t In>
+  static constexpr bool check = detail::recurrent_check<LayerIndex, In, Units, detail::lstm_cell>::value;
+  template <std::size_t LayerIndex, std::size_t In>
+  using layer = recurrent_layer<detail::lstm_cell, In, Units>;
+};
+
+}  // namespace ctnn
+
+#include "ctnn/layers/recurrent-inl.hpp"  // IWYU pragma: export

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sequence layers' Highway kernels (GRU, LSTM, causal Conv1D) against
+// their scalar references, on every target this machine supports, step by
+// step each step from the same state: hidden sizes 1, 3, 8, 15, 16, 17, 33, 64 (and
+// input extents 1, 5, 16, 33), kernel sizes 1–5 with dilations 1, 2, 4.
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "sequence_kernels.test.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "ctnn/layers/conv1d-inl.hpp"
+#include "ctnn/layers/recurrent-inl.hpp"
+
+#ifndef CTNN_SEQUENCE_KERNELS_TEST_ONCE_
+#define CTNN_SEQUENCE_KERNELS_TEST_ONCE_
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include "compare.hpp"
+#include "ctnn/random.hpp"
+#include "test_util.hpp"
+
+namespace ctnn_test {
+inline constexpr std::array<std::size_t, 8> kHidden = {1, 3, 8, 15, 16, 17, 33, 64};
+inline constexpr std::size_t kSteps = 24;
+
+/// Every parameter from U(−scale, scale): larger than PyTorch's default so
+/// that the gates leave their linear range.
+template <class Layer>
+void randomize_all(Layer& layer, std::uint64_t seed, float scale) {
+  ctnn::rng g(seed);
+  layer.for_each_parameter([&](float& p) { p = uniform(g, -scale, scale); });
+}
+}  // namespace ctnn_test
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn_test::HWY_NAMESPACE {
+namespace k = ctnn::HWY_NAMESPACE;
+
+std::int64_t CurrentTarget() { return HWY_TARGET; }
+
+/// The gate activations on 2^20 + 2 inputs spread over [−30, 30] (every
+/// target; tools/accuracy/tanh_ulp checks every float on the static one):
+/// out[0] = worst GateTanh ulp, out[1] = worst GateSigmoid absolute error,
+/// out[2] = NaN inputs that did not come out NaN.
+void GateErrors(double* out) {
+  namespace hn = hwy::HWY_NAMESPACE;
+  const hn::ScalableTag<float> d;
+  const std::size_t N = hn::Lanes(d);
+  alignas(64) float in[hn::MaxLanes(d)], t[hn::MaxLanes(d)], s[hn::MaxLanes(d)];
+  out[0] = out[1] = out[2] = 0;
+  constexpr std::size_t kCount = (std::size_t{1} << 20) + 2;
+  for (std::size_t i = 0; i < kCount; i += N) {
+    for (std::size_t j = 0; j < N; ++j) {
+      const std::size_t at = i + j;
+      in[j] = at == kCount - 2 ? std::numeric_limits<float>::quiet_NaN()
+                               : static_cast<float>(-30.0 + 60.0 * static_cast<double>(at) / (kCount - 3));
+    }
+    hn::Store(k::GateTanh(d, hn::Load(d, in)), d, t);
+    hn::Store(k::GateSigmoid(d, hn::Load(d, in)), d, s);
+    for (std::size_t j = 0; j < N && i + j < kCount; ++j) {
+      if (std::isnan(in[j])) {
+        out[2] += !std::isnan(t[j]) + !std::isnan(s[j]);
+        continue;
+      }
+      const double x = in[j];
+      out[0] = std::max<double>(out[0], static_cast<double>(ulp_distance(t[j], static_cast<float>(std::tanh(x)))));
+      out[1] = std::max(out[1], std::abs(s[j] - 1.0 / (1.0 + std::exp(-x))));
+    }
+  }
+}
+
+/// Σ of the magnitudes of the terms output o depends on (all its gate sums,
+/// inputs and state): float accumulation errors scale with it.
+template <class Cell, std::size_t In, std::size_t H>
+double Magnitude(const ctnn::recurrent_layer<Cell, In, H>& l,
+                 const typename ctnn::recurrent_layer<Cell, In, H>::state& s, const float* x, std::size_t o) {
+  double m = 0;
+  if (o >= H) return 0.0;
+  for (std::size_t g = 0; g < Cell::gates; ++g) {
+    const std::size_t gu = g * H + o;
+    m += std::abs(l.bias_ih(gu)) + std::abs(l.bias_hh(gu));
+    for (std::size_t i = 0; i < In; ++i) m += std::abs(static_cast<double>(l.weight_ih(gu, i)) * x[i]);
+    for (std::size_t j = 0; j < H; ++j) m += std::abs(static_cast<double>(l.weight_hh(gu, j)) * s.h[j]);
+  }
+  if constexpr (Cell::gates == 4) m += std::abs(s.c[o]);
+  return m;
+}
+template <std::size_t Cin, std::size_t Cout, std::size_t K, std::size_t D, class Act>
+double Magnitude(const ctnn::conv1d_layer<Cin, Cout, K, D, Act>& l,
+                 const typename ctnn::conv1d_layer<Cin, Cout, K, D, Act>::state& s, const float* x, std::size_t o) {
+  if (o >= Cout) return 0.0;
+  double m = std::abs(l.bias(o));
+  for (std::size_t k = 0; k < K; ++k) {
+    const float* in = l.tap_input(s, x, k);
+    for (std::size_t i = 0; i < Cin; ++i) m += std::abs(static_cast<double>(l.weight(o, i, k)) * in[i]);
+  }
+  return m;
+}
+
+/// kSteps steps of a stateful layer through its kernel, each step compared
+/// with the scalar forward from the same state (a copy): every output within
+/// 2e-6·Magnitude + 4 ulp (float sums and the SIMD activations against
+/// double sums), padding lanes equal to the reference's (0 or act(0)); the
+/// states after the step agree as closely. The kernel's state is carried on,
+/// so the steps visit saturated gates and long histories.
+template <class Layer>
+void CompareSteps(Compare& c, std::uint64_t seed, float scale) {
+  auto layer = std::make_unique<Layer>();
+  randomize_all(*layer, seed, scale);
+  typename Layer::state simd{};
+  ctnn::rng g(seed + 1);
+  for (std::size_t t = 0; t < kSteps; ++t) {
+    alignas(64) float x[Layer::in_padded];
+    for (std::size_t i = 0; i < Layer::in_padded; ++i) x[i] = i < Layer::in_extent ? uniform(g, -1.5f, 1.5f) : 0.0f;
+    typename Layer::state ref = simd;
+    double mag[Layer::out_padded];
+    for (std::size_t o = 0; o < Layer::out_padded; ++o) mag[o] = Magnitude(*layer, ref, x, o);
+    alignas(64) float y[Layer::out_padded];
+    float r[Layer::out_padded];
+    std::fill(y, y + Layer::out_padded, std::numeric_limits<float>::quiet_NaN());
+    k::LayerForward(k::SimdTag(), *layer, simd, x, y);
+    layer->forward(ref, x, r);
+    for (std::size_t o = 0; o < Layer::out_padded; ++o)
+      c.add(std::abs(static_cast<double>(y[o]) - r[o]), 2e-6 * mag[o] + 4 * 1.2e-7 * std::abs(r[o]) + 1e-30);
+    if constexpr (requires { simd.h; }) {
+      for (std::size_t o = 0; o < Layer::out_padded; ++o)
+        c.add(std::abs(static_cast<double>(simd.h[o]) - ref.h[o]), 2e-6 * mag[o] + 4 * 1.2e-7 * std::abs(ref.h[o]) + 1e-30);
+    } else {
+      c.add(simd.past == ref.past && simd.next == ref.next ? 0.0 : 1.0, 0.0);
+    }
+  }
+}
+
+template <class Cell, std::size_t... I>
+void RecurrentSizes(Compare& c, std::index_sequence<I...>) {
+  (CompareSteps<ctnn::recurrent_layer<Cell, 1, kHidden[I]>>(c, 10 + I, 0.9f), ...);
+  (CompareSteps<ctnn::recurrent_layer<Cell, 5, kHidden[I]>>(c, 20 + I, 0.6f), ...);
+  (CompareSteps<ctnn::recurrent_layer<Cell, kHidden[I], 16>>(c, 30 + I, 0.4f), ...);
+}
+
+Compare GruCompare() {
+  Compare c;
+  RecurrentSizes<ctnn::detail::gru_cell>(c, std::make_index_sequence<kHidden.size()>{});
+  CompareSteps<ctnn::recurrent_layer<ctnn::detail::gru_cell, 33, 33>>(c, 1, 0.3f);
+  return c;
+}
+Compare LstmCompare() {
+  Compare c;
+  RecurrentSizes<ctnn::detail::lstm_cell>(c, std::make_index_sequence<kHidden.size()>{});
+  CompareSteps<ctnn::recurrent_layer<ctnn::detail::lstm_cell, 33, 33>>(c, 2, 0.3f);
+  return c;
+}
+
+template <std::size_t... I>
+void ConvSizes(Compare& c, std::index_sequence<I...>) {
+  // Every size as the output channels, with kernels 1..5 and dilations 1, 2, 4.
+  (CompareSteps<ctnn::conv1d_layer<3, kHidden[I], 1 + I % 5, 1 << (I % 3), ctnn::tanh>>(c, 40 + I, 0.5f), ...);
+  (CompareSteps<ctnn::conv1d_layer<kHidden[I], 8, 3, 2, ctnn::identity>>(c, 50 + I, 0.5f), ...);
+}
+
+Compare ConvCompare() {
+  Compare c;
+  ConvSizes(c, std::make_index_sequence<kHidden.size()>{});
+  CompareSteps<ctnn::conv1d_layer<1, 8, 3, 8, ctnn::sigmoid>>(c, 3, 0.8f);
+  CompareSteps<ctnn::conv1d_layer<17, 33, 2, 5, ctnn::relu>>(c, 4, 0.3f);
+  return c;
+}
+
+}  // namespace ctnn_test::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <catch2/catch.hpp>
+
+#include "all_targets.hpp"
+
+namespace ctnn_test {
+HWY_EXPORT(CurrentTarget);
+HWY_EXPORT(GruCompare);
+HWY_EXPORT(LstmCompare);
+HWY_EXPORT(ConvCompare);
+HWY_EXPORT(GateErrors);
+
+template <class F>
+void ForEachTarget(F&& body) {
+  for_each_target([] { return HWY_DYNAMIC_DISPATCH(CurrentTarget)(); }, body);
+}
+
+TEST_CASE("sequence kernels: gate tanh within 5 ulp, gate sigmoid within 2e-7, NaN kept, on every target",
+          "[kernels][gates]") {
+  ForEachTarget([] {
+    double e[3];
+    HWY_DYNAMIC_DISPATCH(GateErrors)(e);
+    INFO("gate tanh " << e[0] << " ulp, gate sigmoid " << e[1] << " absolute, NaN lost " << e[2]);
+    CHECK(e[0] <= 5);
+    CHECK(e[1] <= 2e-7);
+    CHECK(e[2] == 0);
+  });
+}
+TEST_CASE("sequence kernels: GRU steps match the scalar reference on every target", "[kernels][gru]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(GruCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 10000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("sequence kernels: LSTM steps match the scalar reference on every target", "[kernels][lstm]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(LstmCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 10000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("sequence kernels: causal Conv1D steps match the scalar reference on every target", "[kernels][conv1d]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(ConvCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 5000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+}  // namespace ctnn_test
+#endif

@@ -298,3 +298,31 @@ TEST_CASE("sequence: forward_sequence with static extents; mismatched spans thro
   CHECK(std::all_of(yd.begin(), yd.end(), [](float v) { return v == 7.0f; }));
 }
 
+// ------------------------------------------------------------ import
+
+namespace {
+/// A model file written by tools/import_pytorch.py from a torch.save'd
+/// module loads into the network type the tool printed, and streams the
+/// module's outputs (PyTorch, whole sequence) step by step.
+template <class Net>
+void check_import(const std::string& name) {
+  auto net = std::make_unique<Net>();
+  load(*net, std::string(CTNN_GOLDEN_DIR) + "/imported_" + name + ".ctnn");
+  const auto f = fixture::load(std::string(CTNN_GOLDEN_DIR) + "/imported_" + name + "_io.txt");
+  const auto x = f.as<float>("x");
+  REQUIRE(x.size() == f["y"].size());
+  const double err = worst_relative(run(*net, x, 0, x.size(), false), f["y"]);
+  WARN(name << ": worst relative error " << err << " over " << x.size() << " steps");
+  CHECK(err <= 1e-5);
+}
+}  // namespace
+
+TEST_CASE("sequence: an amp model (GRU num_layers=2, Linear, skip) imported by tools/import_pytorch.py",
+          "[sequence][import]") {
+  check_import<network<input<1>, residual<gru<12>, gru<12>, dense<1, ctnn::identity>>>>("amp");
+}
+TEST_CASE("sequence: Conv1d layers with Tanh and a Linear head imported by tools/import_pytorch.py",
+          "[sequence][import]") {
+  check_import<network<input<1>, conv1d<6, 3, 1, ctnn::tanh>, conv1d<6, 2, 2, ctnn::tanh>, dense<1, ctnn::identity>>>(
+      "conv");
+}

@@ -11,7 +11,16 @@ Supported modules, in an nn.Sequential (nested Sequentials are flattened):
   BatchNorm1d, GELU) becomes a ctnn::activation layer;
   nn.BatchNorm1d (affine, track_running_stats), nn.Dropout, nn.Identity, and
   residual blocks: any module with a `body` nn.Sequential whose forward is
-  x + body(x) (its class name must contain "Residual"; see Residual below).
+  x + body(x) (its class name must contain "Residual"; see Residual below);
+  sequence layers: nn.GRU and nn.LSTM (one direction, no projection;
+  num_layers = k becomes k layers), nn.Conv1d (stride 1, no padding, one
+  group: ctnn::conv1d pads on the left, causally; an activation right after
+  it is fused); and amp-modelling modules as that code writes them — a
+  module (not a Sequential) whose children, in registration order, are the
+  layers (e.g. `rec` = nn.LSTM, `lin` = nn.Linear) and whose integer
+  attribute `skip` says that the first `skip` input features are added to
+  the output (skip = 0: no skip; the input and output widths must match):
+  ctnn::residual<...> around the children.
 Anything else is refused with the module's name.
 
 Usage (Debian's Python with python3-torch):
@@ -37,7 +46,9 @@ except ImportError:  # --help and the messages work without PyTorch; converting 
 # What the importer takes, as its refusals list it.
 SUPPORTED = ("nn.Linear (+ one activation module right after it: ReLU, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, "
              "GELU, Softmax(dim=1)), those activations on their own, nn.BatchNorm1d, nn.Dropout, nn.Identity, nested nn.Sequential, and residual "
-             "modules (a `body` nn.Sequential computing x + body(x), class name containing 'Residual')")
+             "modules (a `body` nn.Sequential computing x + body(x), class name containing 'Residual'), nn.GRU, nn.LSTM, "
+             "nn.Conv1d (stride 1, padding 0, groups 1; causal in ctnn), and modules with a `skip` attribute whose "
+             "children are those layers (amp models)")
 
 
 def unsupported_message(module_name):
@@ -93,12 +104,56 @@ def activation_name(mod):
     return None
 
 
+def is_skip_module(m):
+    """An amp-modelling module: children are the layers, `skip` an int."""
+    return (not isinstance(m, nn.Sequential) and isinstance(getattr(m, "skip", None), (int, bool))
+            and not isinstance(m.skip, float) and len(list(m.children())) > 0)
+
+
 def flatten(mods):
     for m in mods:
         if isinstance(m, nn.Sequential):
             yield from flatten(m)
+        elif is_skip_module(m) and not m.skip:
+            yield from flatten(list(m.children()))
         else:
             yield m
+
+
+def recurrent_specs(m, width, params):
+    """nn.GRU / nn.LSTM: one ctnn layer per PyTorch layer, parameters in
+    state_dict order (weight_ih, weight_hh, bias_ih, bias_hh per layer)."""
+    kind = "gru" if isinstance(m, nn.GRU) else "lstm"
+    gates = 3 if kind == "gru" else 4
+    if m.bidirectional:
+        raise ImportError_(f"nn.{type(m).__name__}: bidirectional layers are not causal; ctnn streams one direction")
+    if getattr(m, "proj_size", 0):
+        raise ImportError_("nn.LSTM with proj_size > 0 is not supported")
+    if m.input_size != width:
+        raise ImportError_(f"nn.{type(m).__name__}({m.input_size}, {m.hidden_size}) after {width} features")
+    specs = []
+    h = m.hidden_size
+    for k in range(m.num_layers):
+        params += getattr(m, f"weight_ih_l{k}").detach().reshape(-1).tolist()
+        params += getattr(m, f"weight_hh_l{k}").detach().reshape(-1).tolist()
+        for name in (f"bias_ih_l{k}", f"bias_hh_l{k}"):
+            b = getattr(m, name) if m.bias else None
+            params += (b.detach().reshape(-1).tolist() if b is not None else [0.0] * (gates * h))
+        specs.append(f"ctnn::{kind}<{h}>")
+    return specs, h
+
+
+def conv1d_spec(m, width, act, params):
+    """nn.Conv1d as ctnn::conv1d (causal: ctnn pads (K-1)·d on the left)."""
+    if m.in_channels != width:
+        raise ImportError_(f"nn.Conv1d({m.in_channels}, {m.out_channels}) after {width} features")
+    if m.stride != (1,) or m.groups != 1 or m.padding not in ((0,), 0, "valid") or m.padding_mode != "zeros":
+        raise ImportError_("nn.Conv1d must have stride 1, groups 1 and padding 0: ctnn::conv1d is causal (it pads "
+                           "(kernel-1)*dilation zeros on the left, as a streaming model does)")
+    params += m.weight.detach().reshape(-1).tolist()
+    bias = m.bias.detach() if m.bias is not None else torch.zeros(m.out_channels)
+    params += bias.reshape(-1).tolist()
+    return f"ctnn::conv1d<{m.out_channels}, {m.kernel_size[0]}, {m.dilation[0]}, {act}>", m.out_channels
 
 
 class Layers:
@@ -142,6 +197,25 @@ class Layers:
             elif isinstance(m, nn.Dropout):
                 n, d = ratio(m.p, "Dropout p", 100000)
                 specs.append(f"ctnn::dropout<{n}, {d}, 0>")
+            elif isinstance(m, (nn.GRU, nn.LSTM)):
+                inner, width = recurrent_specs(m, width, self.params)
+                specs += inner
+            elif isinstance(m, nn.Conv1d):
+                act = "ctnn::identity"
+                if i + 1 < len(mods) and activation_name(mods[i + 1]) not in (None, "ctnn::softmax"):
+                    act = activation_name(mods[i + 1])
+                    i += 1
+                spec, width = conv1d_spec(m, width, act, self.params)
+                specs.append(spec)
+            elif is_skip_module(m):
+                if m.skip != width:
+                    raise ImportError_(f"{type(m).__name__}: skip = {m.skip} adds {m.skip} input features, but the "
+                                       f"input has {width} (ctnn::residual adds all of them)")
+                inner = self.convert(list(m.children()), width)
+                if inner[1] != width:
+                    raise ImportError_(f"{type(m).__name__}: its layers map {width} features to {inner[1]}, "
+                                       "but the skip adds the input to the output")
+                specs.append("ctnn::residual<" + ", ".join(inner[0]) + ">")
             elif "Residual" in type(m).__name__ and isinstance(getattr(m, "body", None), nn.Sequential):
                 inner = self.convert(list(m.body), width)
                 specs.append("ctnn::residual<" + ", ".join(inner[0]) + ">")
@@ -162,9 +236,15 @@ def input_width(mods):
             return m.in_features
         if isinstance(m, nn.BatchNorm1d):
             return m.num_features
+        if isinstance(m, (nn.GRU, nn.LSTM)):
+            return m.input_size
+        if isinstance(m, nn.Conv1d):
+            return m.in_channels
         if hasattr(m, "body"):
             return input_width(list(m.body))
-    raise ImportError_("no nn.Linear or nn.BatchNorm1d to take the input size from")
+        if is_skip_module(m):
+            return input_width(list(m.children()))
+    raise ImportError_("no nn.Linear, nn.BatchNorm1d, nn.GRU, nn.LSTM or nn.Conv1d to take the input size from")
 
 
 def convert(model):
@@ -218,7 +298,12 @@ def header_text(sig, params, buffers, name):
     h += "#pragma once\n\n#include <array>\n#include <span>\n\n"
     if "ctnn::activation<" in sig:
         h += "#include <ctnn/layers/activation.hpp>\n"
-    h += "#include <ctnn/layers/batch_norm.hpp>\n#include <ctnn/layers/dropout.hpp>\n"
+    h += "#include <ctnn/layers/batch_norm.hpp>\n"
+    if "ctnn::conv1d<" in sig:
+        h += "#include <ctnn/layers/conv1d.hpp>\n"
+    h += "#include <ctnn/layers/dropout.hpp>\n"
+    if "ctnn::gru<" in sig or "ctnn::lstm<" in sig:
+        h += "#include <ctnn/layers/recurrent.hpp>\n"
     h += "#include <ctnn/layers/residual.hpp>\n#include <ctnn/network.hpp>\n#include <ctnn/parameters.hpp>\n\n"
     h += f"namespace {name} {{\n\nusing network_type = {sig};\n\n"
     h += "/// Parameters in interchange order (PyTorch state_dict order), exact.\n"

@@ -27,11 +27,13 @@
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/threads.hpp"
+#include "bench_util.hpp"
 
 #include <hwy/highway.h>
 #include <hwy/targets.h>
 
 namespace {
+using namespace ctnn_bench;
 using ctnn::dense;
 using ctnn::input;
 using ctnn::network;
@@ -571,41 +573,6 @@ BENCHMARK(T1_ctnn)->Name("T1/ctnn")->Unit(benchmark::kMillisecond);
 BENCHMARK(T1_eigen)->Name("T1/eigen")->Unit(benchmark::kMillisecond);
 BENCHMARK(T1_ctnn_threads<2>)->Name("T1/ctnn_2threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(B_ctnn_threads<S5, 2>)->Name("B/S5/ctnn_2threads")->Arg(256)->UseRealTime();
-
-/// The best Highway target this CPU supports (what -march=native could use).
-std::int64_t best_cpu_target() {
-  const std::int64_t t = hwy::SupportedTargets();
-  return t & -t;  // lowest bit = best target
-}
-const char* compiler_name() {
-#if defined(__clang__)
-  return "clang " __clang_version__;
-#elif defined(__GNUC__)
-  return "g++ " __VERSION__;
-#else
-  return "unknown compiler";
-#endif
-}
-
-/// Console output as usual, plus a record of each run for the ratio table.
-class recording_reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> ns;     // real time per iteration (median of repetitions if any)
-  std::map<std::string, double> items;  // items/s
-  std::map<std::string, std::string> eigen_order;  // per net: "col" or "row", the faster Eigen baseline
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) {
-      // Plain runs, or the median when --benchmark_repetitions is given.
-      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
-      if (r.run_type != Run::RT_Iteration && !median) continue;
-      const std::string name = r.run_name.str();
-      ns[name] = r.GetAdjustedRealTime() * (r.time_unit == benchmark::kMillisecond ? 1e6 : (r.time_unit == benchmark::kMicrosecond ? 1e3 : 1.0));
-      const auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) items[name] = it->second;
-    }
-  }
-};
 
 /// The performance goals (issue 17), each with what this run measured on
 /// this machine: met or missed. A row whose benchmarks did not run (filter)

@@ -279,7 +279,8 @@ TEST_CASE("sequence: forward_sequence gives forward()'s bits, block lengths 1 to
   check_sequence_equals_steps<Stack>({100, 1, 200});
   check_sequence_equals_steps<ConvNet>({1, 2, 3, 64, 130, 512});
   check_sequence_equals_steps<network<input<16>, gru<16>>>({512, 7});
-  check_sequence_equals_steps<network<input<64>, lstm<64>>>({17, 512});
+  check_sequence_equals_steps<network<input<64>, lstm<64>>>({17, 512});  // W_ih by GEMM (weights > 28 KB)
+  check_sequence_equals_steps<network<input<40>, gru<48>, dense<3>>>({100, 65});
   check_sequence_equals_steps<network<input<3>, conv1d<17, 1>, conv1d<40, 5, 3, ctnn::sigmoid>, dense<2>>>({33, 200});
   // A history of 6,000 floats: step by step inside forward_sequence.
   check_sequence_equals_steps<network<input<1>, conv1d<2, 3, 3000>, conv1d<1, 2, 1>>>({4000, 5000});
@@ -325,4 +326,12 @@ TEST_CASE("sequence: Conv1d layers with Tanh and a Linear head imported by tools
           "[sequence][import]") {
   check_import<network<input<1>, conv1d<6, 3, 1, ctnn::tanh>, conv1d<6, 2, 2, ctnn::tanh>, dense<1, ctnn::identity>>>(
       "conv");
+}
+
+TEST_CASE("sequence: topology names (ctnn::topology_name) and C++ spec names (model files, headers)",
+          "[sequence][names]") {
+  CHECK(topology_name<ConvNet>() == "1-conv4k3d1(tanh)-conv4k3d2(tanh)-conv5k2d4(identity)-1(identity)");
+  CHECK(topology_name<Stack>() == "2-gru6-gru6-lstm5-3(tanh)");
+  CHECK(network_signature<LstmAmp>() ==
+        "ctnn::network<ctnn::input<1>, ctnn::residual<ctnn::lstm<16>, ctnn::dense<1, ctnn::identity>>>");
 }

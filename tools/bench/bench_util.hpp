@@ -6,6 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <hwy/highway.h>
 #include <hwy/targets.h>
 
 #include <cstdint>
@@ -49,5 +50,30 @@ class recording_reporter : public benchmark::ConsoleReporter {
     }
   }
 };
+
+/// The streaming floor of a model: one read-only pass over `n` floats at p
+/// (rounded down to whole 8-vector blocks) through a sum with 8 independent
+/// accumulators, `carry` chained in, so that successive passes cannot
+/// overlap — what a forward call that streams those bytes cannot beat.
+inline float stream_sum(const float* p, std::size_t n, float carry) {
+  namespace hn = hwy::HWY_NAMESPACE;
+  const hn::ScalableTag<float> d;
+  const std::size_t N = hn::Lanes(d);
+  n = n / (8 * N) * (8 * N);
+  auto a0 = hn::Set(d, carry), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
+  auto a4 = hn::Zero(d), a5 = hn::Zero(d), a6 = hn::Zero(d), a7 = hn::Zero(d);
+  for (std::size_t i = 0; i < n; i += 8 * N) {
+    a0 = hn::Add(a0, hn::LoadU(d, p + i));
+    a1 = hn::Add(a1, hn::LoadU(d, p + i + N));
+    a2 = hn::Add(a2, hn::LoadU(d, p + i + 2 * N));
+    a3 = hn::Add(a3, hn::LoadU(d, p + i + 3 * N));
+    a4 = hn::Add(a4, hn::LoadU(d, p + i + 4 * N));
+    a5 = hn::Add(a5, hn::LoadU(d, p + i + 5 * N));
+    a6 = hn::Add(a6, hn::LoadU(d, p + i + 6 * N));
+    a7 = hn::Add(a7, hn::LoadU(d, p + i + 7 * N));
+  }
+  const auto sum = hn::Add(hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)), hn::Add(hn::Add(a4, a5), hn::Add(a6, a7)));
+  return hn::GetLane(hn::SumOfLanes(d, sum)) * 1e-30f;
+}
 
 }  // namespace ctnn_bench

@@ -268,31 +268,12 @@ void Q_ctnn(benchmark::State& state) {
 /// step. achieved/floor = ctnn / this.
 template <class Net>
 void R_floor(benchmark::State& state) {
-  namespace hn = hwy::HWY_NAMESPACE;
   const Net& net = shared_net<Net>();
-  const hn::ScalableTag<float> d;
-  const std::size_t N = hn::Lanes(d);
   const auto* p = reinterpret_cast<const float*>(&net);
-  const std::size_t n = sizeof(Net) / sizeof(float) / (8 * N) * (8 * N);
+  const std::size_t n = sizeof(Net) / sizeof(float);
   float carry = 0;
-  for (auto _ : state) {
-    for (std::size_t t = 0; t < kBlock; ++t) {
-      auto a0 = hn::Set(d, carry), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
-      auto a4 = hn::Zero(d), a5 = hn::Zero(d), a6 = hn::Zero(d), a7 = hn::Zero(d);
-      for (std::size_t i = 0; i < n; i += 8 * N) {
-        a0 = hn::Add(a0, hn::LoadU(d, p + i));
-        a1 = hn::Add(a1, hn::LoadU(d, p + i + N));
-        a2 = hn::Add(a2, hn::LoadU(d, p + i + 2 * N));
-        a3 = hn::Add(a3, hn::LoadU(d, p + i + 3 * N));
-        a4 = hn::Add(a4, hn::LoadU(d, p + i + 4 * N));
-        a5 = hn::Add(a5, hn::LoadU(d, p + i + 5 * N));
-        a6 = hn::Add(a6, hn::LoadU(d, p + i + 6 * N));
-        a7 = hn::Add(a7, hn::LoadU(d, p + i + 7 * N));
-      }
-      const auto sum = hn::Add(hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)), hn::Add(hn::Add(a4, a5), hn::Add(a6, a7)));
-      carry = hn::GetLane(hn::SumOfLanes(d, sum)) * 1e-30f;
-    }
-  }
+  for (auto _ : state)
+    for (std::size_t t = 0; t < kBlock; ++t) carry = stream_sum(p, n, carry);
   benchmark::DoNotOptimize(carry);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
 }

@@ -73,6 +73,27 @@ HWY_INLINE const float* BatchLayers(const Net& net, std::size_t rows, const floa
   return in;
 }
 
+/// The tile loop of ForwardBatch and ForwardSequence: rows in tiles of up
+/// to T; each tile's input rows as the first layer reads them (xp: T rows of
+/// input_padded floats, used when it reads padding), then
+/// run_layers(n, x0, ld0) returns the last layer's n output rows,
+/// padded(output_size) floats apart, which go to y.
+template <class Net, std::size_t T, class RunLayers>
+HWY_INLINE void ForwardTiles(const float* HWY_RESTRICT x, std::size_t rows, float* HWY_RESTRICT y,
+                             float* HWY_RESTRICT xp, RunLayers&& run_layers) {
+  using First = typename Net::template layer_type<0>;
+  constexpr std::size_t In = Net::input_size, Inp = Net::input_padded;
+  constexpr std::size_t Out = Net::output_size, ldo = padded(Net::output_size);
+  for (std::size_t r0 = 0; r0 < rows; r0 += T) {
+    const std::size_t n = rows - r0 < T ? rows - r0 : T;
+    std::size_t ld0 = In;
+    const float* x0 = FirstLayerRows<First, In, Inp>(x + r0 * In, n, xp, ld0);
+    const float* out = run_layers(n, x0, ld0);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t o = 0; o < Out; ++o) y[(r0 + r) * Out + o] = out[r * ldo + o];
+  }
+}
+
 /// y[r·output_size + o] = net(x[r·input_size + ·])[o] for r < rows. x and y
 /// need no alignment. Stack use: 2·kBatchTile·(largest padded layer output)
 /// floats, + kBatchTile·input_padded when the first layer is dot-layout.
@@ -82,19 +103,12 @@ HWY_NOINLINE void ForwardBatch(const Net& net, const float* HWY_RESTRICT x, std:
   using First = typename Net::template layer_type<0>;
   constexpr std::size_t T = kBatchTile;
   constexpr std::size_t W = MaxOutPadded<Net>(std::make_index_sequence<Net::layer_count>{});
-  constexpr std::size_t In = Net::input_size, Inp = Net::input_padded;
   alignas(alignment) float a[T * W];
   alignas(alignment) float b[T * W];
-  alignas(alignment) float xp[First::reads_input_padding ? T * Inp : 1];
-  for (std::size_t r0 = 0; r0 < rows; r0 += T) {
-    const std::size_t n = rows - r0 < T ? rows - r0 : T;
-    std::size_t ld0 = In;
-    const float* x0 = FirstLayerRows<First, In, Inp>(x + r0 * In, n, xp, ld0);
-    const float* out = BatchLayers(net, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
-    constexpr std::size_t Out = Net::output_size, ldo = padded(Net::output_size);
-    for (std::size_t r = 0; r < n; ++r)
-      for (std::size_t o = 0; o < Out; ++o) y[(r0 + r) * Out + o] = out[r * ldo + o];
-  }
+  alignas(alignment) float xp[First::reads_input_padding ? T * Net::input_padded : 1];
+  ForwardTiles<Net, T>(x, rows, y, xp, [&](std::size_t n, const float* x0, std::size_t ld0) HWY_ATTR {
+    return BatchLayers(net, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
+  });
 }
 
 }  // namespace ctnn::HWY_NAMESPACE

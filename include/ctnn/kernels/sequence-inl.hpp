@@ -67,19 +67,12 @@ HWY_NOINLINE void ForwardSequence(const Net& net, typename Net::state_tuple& st,
   using First = typename Net::template layer_type<0>;
   constexpr std::size_t W = MaxOutPadded<Net>(std::make_index_sequence<Net::layer_count>{});
   constexpr std::size_t T = kSequenceTile<W>;
-  constexpr std::size_t In = Net::input_size, Inp = Net::input_padded;
   alignas(alignment) float a[T * W];
   alignas(alignment) float b[T * W];
-  alignas(alignment) float xp[First::reads_input_padding ? T * Inp : 1];
-  for (std::size_t r0 = 0; r0 < rows; r0 += T) {
-    const std::size_t n = rows - r0 < T ? rows - r0 : T;
-    std::size_t ld0 = In;
-    const float* x0 = FirstLayerRows<First, In, Inp>(x + r0 * In, n, xp, ld0);
-    const float* out = SequenceLayers(net, st, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
-    constexpr std::size_t Out = Net::output_size, ldo = padded(Net::output_size);
-    for (std::size_t r = 0; r < n; ++r)
-      for (std::size_t o = 0; o < Out; ++o) y[(r0 + r) * Out + o] = out[r * ldo + o];
-  }
+  alignas(alignment) float xp[First::reads_input_padding ? T * Net::input_padded : 1];
+  ForwardTiles<Net, T>(x, rows, y, xp, [&](std::size_t n, const float* x0, std::size_t ld0) HWY_ATTR {
+    return SequenceLayers(net, st, n, x0, ld0, a, b, std::make_index_sequence<Net::layer_count>{});
+  });
 }
 
 }  // namespace ctnn::HWY_NAMESPACE

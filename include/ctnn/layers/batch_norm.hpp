@@ -12,6 +12,7 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/detail/cmath.hpp"
+#include "ctnn/layers/layer.hpp"
 
 namespace ctnn {
 
@@ -26,7 +27,8 @@ namespace ctnn {
 /// Parameters (interchange order): γ[C], β[C]; buffers: r_mean[C], r_var[C]
 /// — PyTorch's weight, bias, running_mean, running_var.
 template <std::size_t C, std::intmax_t MomentumNum, std::intmax_t MomentumDen, int EpsilonExp>
-class batch_norm_layer {
+class batch_norm_layer
+    : public detail::one_array_parameters<batch_norm_layer<C, MomentumNum, MomentumDen, EpsilonExp>> {
  public:
   static constexpr std::size_t in_extent = C;
   static constexpr std::size_t out_extent = C;
@@ -64,17 +66,10 @@ class batch_norm_layer {
   constexpr float& running_var(std::size_t c) noexcept { return buf_[out_padded + c]; }
   constexpr float running_var(std::size_t c) const noexcept { return buf_[out_padded + c]; }
   /// Raw arrays for the kernels: γ then β, r_mean then r_var (out_padded each).
+  constexpr float* parameter_data() noexcept { return p_.data(); }
   constexpr const float* parameter_data() const noexcept { return p_.data(); }
   constexpr const float* buffer_data() const noexcept { return buf_.data(); }
 
-  template <class F>
-  constexpr void for_each_parameter(F&& f) {
-    for (std::size_t k = 0; k < parameter_count; ++k) f(p_[storage_index(k)]);
-  }
-  template <class F>
-  constexpr void for_each_parameter(F&& f) const {
-    for (std::size_t k = 0; k < parameter_count; ++k) f(p_[storage_index(k)]);
-  }
   template <class F>
   constexpr void for_each_buffer(F&& f) {
     for (std::size_t k = 0; k < buffer_count; ++k) f(buf_[storage_index(k)]);
@@ -82,14 +77,6 @@ class batch_norm_layer {
   template <class F>
   constexpr void for_each_buffer(F&& f) const {
     for (std::size_t k = 0; k < buffer_count; ++k) f(buf_[storage_index(k)]);
-  }
-  template <class F>
-  constexpr void for_each_parameter_block(F&& f) {
-    f(p_.data(), parameter_storage);
-  }
-  template <class F>
-  constexpr void for_each_parameter_block(F&& f) const {
-    f(p_.data(), parameter_storage);
   }
 
   /// γ = 1, β = 0, running mean 0, running variance 1 (PyTorch's reset).

@@ -54,7 +54,7 @@ HWY_INLINE void LayerForward(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& 
     }
     hn::Store(Activate(d, hn::Add(even, odd), Act{}), d, y + c);
   }
-  for (; c + N <= Op; c += N) hn::Store(Activate(d, hn::Zero(d), Act{}), d, y + c);  // padding: act(0)
+  for (; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, y + c);  // padding
   L::remember(s, x);
 }
 
@@ -98,7 +98,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
           const auto o = K > 1 ? hn::Load(d, odd + r * Op + c) : hn::Zero(d);
           hn::Store(Activate(d, hn::Add(hn::Load(d, y + c), o), Act{}), d, y + c);
         }
-        for (; c + N <= Op; c += N) hn::Store(Activate(d, hn::Zero(d), Act{}), d, y + c);
+        for (; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, y + c);
       }
       if constexpr (R > 0) {  // the last R inputs → the ring, `next` advanced by n
         s.next = (s.next + n) % R;

@@ -17,6 +17,7 @@
 #include "ctnn/activations.hpp"
 #include "ctnn/config.hpp"
 #include "ctnn/detail/cmath.hpp"
+#include "ctnn/layers/layer.hpp"
 
 namespace ctnn {
 
@@ -27,7 +28,7 @@ namespace ctnn {
 /// k·Cin + i holding w[·][i][k] — then the bias; padding zero. Interchange
 /// order is PyTorch's: weight [Cout][Cin][K] row-major, then bias [Cout].
 template <std::size_t Cin, std::size_t Cout, std::size_t K, std::size_t D, class Act>
-class conv1d_layer {
+class conv1d_layer : public detail::one_array_parameters<conv1d_layer<Cin, Cout, K, D, Act>> {
  public:
   using activation = Act;
   static constexpr std::size_t in_extent = Cin, out_extent = Cout;
@@ -54,32 +55,17 @@ class conv1d_layer {
   }
   constexpr float& bias(std::size_t o) noexcept { return p_[weight_storage + o]; }
   constexpr float bias(std::size_t o) const noexcept { return p_[weight_storage + o]; }
+  constexpr float* parameter_data() noexcept { return p_.data(); }
+  constexpr const float* parameter_data() const noexcept { return p_.data(); }
   constexpr const float* weight_data() const noexcept { return p_.data(); }
   constexpr const float* bias_data() const noexcept { return p_.data() + weight_storage; }
-
-  template <class F>
-  constexpr void for_each_parameter(F&& f) {
-    for (std::size_t n = 0; n < parameter_count; ++n) f(p_[storage_index(n)]);
-  }
-  template <class F>
-  constexpr void for_each_parameter(F&& f) const {
-    for (std::size_t n = 0; n < parameter_count; ++n) f(p_[storage_index(n)]);
-  }
-  template <class F>
-  constexpr void for_each_parameter_block(F&& f) {
-    f(p_.data(), parameter_storage);
-  }
-  template <class F>
-  constexpr void for_each_parameter_block(F&& f) const {
-    f(p_.data(), parameter_storage);
-  }
 
   /// ctnn::initialize: PyTorch's default for Conv1d, weights and bias from
   /// U(−1/√(Cin·K), 1/√(Cin·K)), drawn in interchange order.
   template <class Rng>
   constexpr void initialize(Rng& gen) noexcept {
     const double bound = 1.0 / detail::sqrt(static_cast<double>(Cin * K));
-    for_each_parameter([&](float& p) { p = static_cast<float>(bound * (2.0 * gen.uniform() - 1.0)); });
+    this->for_each_parameter([&](float& p) { p = static_cast<float>(bound * (2.0 * gen.uniform() - 1.0)); });
   }
 
   // ------------------------------------------------------------- state
@@ -108,16 +94,17 @@ class conv1d_layer {
   }
 
   /// One time step, scalar reference (sums in double, one rounding, then
-  /// Act). y[Cout, out_padded) = Act(0).
+  /// Act). y[Cout, out_padded) = 0.
   constexpr void forward(state& s, const float* x, float* y) const {
-    for (std::size_t o = 0; o < out_padded; ++o) {
-      double a = o < Cout ? bias(o) : 0.0;
-      for (std::size_t k = 0; k < K && o < Cout; ++k) {
+    for (std::size_t o = 0; o < Cout; ++o) {
+      double a = bias(o);
+      for (std::size_t k = 0; k < K; ++k) {
         const float* in = tap_input(s, x, k);
         for (std::size_t i = 0; i < Cin; ++i) a += static_cast<double>(weight(o, i, k)) * in[i];
       }
       y[o] = Act::apply(static_cast<float>(a));
     }
+    for (std::size_t o = Cout; o < out_padded; ++o) y[o] = 0.0f;
     remember(s, x);
   }
 

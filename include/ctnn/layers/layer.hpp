@@ -140,6 +140,36 @@ constexpr void layer_forward(const Layer& layer, layer_state<Layer>& s, const fl
   }
 }
 
+/// The parameter visitors of a layer that keeps all its parameters in one
+/// aligned array of Derived::parameter_storage floats (parameter_data()),
+/// the k-th in interchange order at Derived::storage_index(k): recurrent,
+/// conv1d and batch_norm layers derive from it (CRTP).
+template <class Derived>
+struct one_array_parameters {
+  template <class F>
+  constexpr void for_each_parameter(F&& f) {
+    float* p = self().parameter_data();
+    for (std::size_t k = 0; k < Derived::parameter_count; ++k) f(p[Derived::storage_index(k)]);
+  }
+  template <class F>
+  constexpr void for_each_parameter(F&& f) const {
+    const float* p = self().parameter_data();
+    for (std::size_t k = 0; k < Derived::parameter_count; ++k) f(p[Derived::storage_index(k)]);
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) {
+    f(self().parameter_data(), Derived::parameter_storage);
+  }
+  template <class F>
+  constexpr void for_each_parameter_block(F&& f) const {
+    f(self().parameter_data(), Derived::parameter_storage);
+  }
+
+ private:
+  constexpr Derived& self() noexcept { return static_cast<Derived&>(*this); }
+  constexpr const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+};
+
 /// The requirements of ctnn::Layer, one by one (ctnn::Layer is their
 /// conjunction; layer_check asserts each with a message).
 template <class L>

@@ -97,86 +97,72 @@ HWY_INLINE void InputProjection(const float* HWY_RESTRICT w, const float* HWY_RE
 }
 #endif
 
+/// Whether gate g's input sum is added to its recurrent sum before the
+/// activation (every gate but the GRU's n, where r multiplies the recurrent
+/// part alone): the step then starts that gate's accumulator from
+/// gx + b_hh, off the dependency chain.
+template <class Cell>
+constexpr bool FoldsInput(std::size_t g) {
+  return Cell::gates == 4 || g < 2;
+}
+
+/// The GRU's equations for one vector of hidden units, from the r and z
+/// pre-activation sums, the recurrent sum of n (b_hn included), the input
+/// sum of n and the previous h: h' = (1 − z)·n + z·h.
+template <class D, class V>
+HWY_INLINE V GruUpdate(D d, V ar, V az, V ghn, V gxn, V h) {
+  // r·gh_n with r = (1 + T)/2, T = tanh(a_r/2): gh_n/2 + (gh_n/2)·T, one
+  // FMA after T instead of two.
+  const V half = hn::Set(d, 0.5f);
+  const V hgn = hn::Mul(half, ghn);
+  const V n = GateTanh(d, hn::MulAdd(hgn, GateTanh<true>(d, ar), hn::Add(gxn, hgn)));
+  const V z = GateSigmoid(d, az);
+  return hn::MulAdd(hn::Sub(hn::Set(d, 1.0f), z), n, hn::Mul(z, h));
+}
+/// The LSTM's equations from the four pre-activation sums; the cell state
+/// at c is updated in place; returns h' = o·tanh(c').
+template <class D, class V>
+HWY_INLINE V LstmUpdate(D d, V ai, V af, V ag, V ao, float* HWY_RESTRICT c) {
+  const V cn = hn::MulAdd(GateSigmoid(d, af), hn::Load(d, c), hn::Mul(GateSigmoid(d, ai), GateTanh(d, ag)));
+  hn::Store(cn, d, c);
+  return hn::Mul(GateSigmoid(d, ao), GateTanh(d, cn));
+}
+
 #if HWY_HAVE_SCALABLE
 /// The recurrent part and the gates of one step, from the input projection
-/// gx (row floats, aligned) — scalable vectors (SVE), width known at run
-/// time. Vector u of the hidden units: the G gate sums b_hh + W_hh·h
-/// accumulate in two partial sums (even and odd j), then the cell
-/// equations. y[0, out_padded) = h', and h' → s.h.
+/// gx (row floats, aligned) — scalable vectors (SVE: no arrays of vectors,
+/// the width known at run time): one vector of hidden units at a time, one
+/// accumulator per gate. y[0, out_padded) = h', and h' → s.h.
 template <class Cell, std::size_t In, std::size_t H>
 HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
                               typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT gx,
                               float* HWY_RESTRICT y) {
   using L = recurrent_layer<Cell, In, H>;
   constexpr std::size_t Hp = L::hidden_padded, R = L::row;
-  const RecurrentTag<Hp> d;
+  const FloatTag d;
   const std::size_t N = hn::Lanes(d);
-  const float* HWY_RESTRICT wh = layer.hh_data();
-  const float* HWY_RESTRICT bh = layer.bias_hh_data();
   const float* HWY_RESTRICT h = s.h.data();
-  const auto one = hn::Set(d, 1.0f);
   std::size_t u = 0;
   for (; u < H; u += N) {
+    const float* HWY_RESTRICT w = layer.hh_data() + u;
+    const float* HWY_RESTRICT b = layer.bias_hh_data() + u;
+    auto a0 = hn::Add(hn::Load(d, b), hn::Load(d, gx + u));
+    auto a1 = hn::Add(hn::Load(d, b + Hp), hn::Load(d, gx + Hp + u));
+    auto a2 = hn::Load(d, b + 2 * Hp);
+    if constexpr (L::gates == 4) a2 = hn::Add(a2, hn::Load(d, gx + 2 * Hp + u));
+    auto a3 = hn::Zero(d);
+    if constexpr (L::gates == 4) a3 = hn::Add(hn::Load(d, b + 3 * Hp), hn::Load(d, gx + 3 * Hp + u));
+    for (std::size_t j = 0; j < H; ++j) {
+      const auto hj = hn::Set(d, h[j]);
+      a0 = hn::MulAdd(hj, hn::Load(d, w + j * R), a0);
+      a1 = hn::MulAdd(hj, hn::Load(d, w + j * R + Hp), a1);
+      a2 = hn::MulAdd(hj, hn::Load(d, w + j * R + 2 * Hp), a2);
+      if constexpr (L::gates == 4) a3 = hn::MulAdd(hj, hn::Load(d, w + j * R + 3 * Hp), a3);
+    }
     if constexpr (L::gates == 3) {
-      auto r0 = hn::Load(d, bh + u), z0 = hn::Load(d, bh + Hp + u), n0 = hn::Load(d, bh + 2 * Hp + u);
-      auto r1 = hn::Zero(d), z1 = hn::Zero(d), n1 = hn::Zero(d);
-      std::size_t j = 0;
-      for (; j + 2 <= H; j += 2) {
-        const auto h0 = hn::Set(d, h[j]), h1 = hn::Set(d, h[j + 1]);
-        const float* HWY_RESTRICT w0 = wh + j * R + u;
-        const float* HWY_RESTRICT w1 = w0 + R;
-        r0 = hn::MulAdd(h0, hn::Load(d, w0), r0);
-        z0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), z0);
-        n0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), n0);
-        r1 = hn::MulAdd(h1, hn::Load(d, w1), r1);
-        z1 = hn::MulAdd(h1, hn::Load(d, w1 + Hp), z1);
-        n1 = hn::MulAdd(h1, hn::Load(d, w1 + 2 * Hp), n1);
-      }
-      if (j < H) {
-        const auto h0 = hn::Set(d, h[j]);
-        const float* HWY_RESTRICT w0 = wh + j * R + u;
-        r0 = hn::MulAdd(h0, hn::Load(d, w0), r0);
-        z0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), z0);
-        n0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), n0);
-      }
-      const auto r = Activate(d, hn::Add(hn::Load(d, gx + u), hn::Add(r0, r1)), sigmoid{});
-      const auto z = Activate(d, hn::Add(hn::Load(d, gx + Hp + u), hn::Add(z0, z1)), sigmoid{});
-      const auto n = Activate(d, hn::MulAdd(r, hn::Add(n0, n1), hn::Load(d, gx + 2 * Hp + u)), tanh{});
-      // h' = (1 − z)·n + z·h
-      hn::Store(hn::MulAdd(hn::Sub(one, z), n, hn::Mul(z, hn::Load(d, h + u))), d, y + u);
+      hn::Store(GruUpdate(d, a0, a1, a2, hn::Load(d, gx + 2 * Hp + u), hn::Load(d, h + u)), d, y + u);
     } else {
-      auto i0 = hn::Load(d, bh + u), f0 = hn::Load(d, bh + Hp + u);
-      auto g0 = hn::Load(d, bh + 2 * Hp + u), o0 = hn::Load(d, bh + 3 * Hp + u);
-      auto i1 = hn::Zero(d), f1 = hn::Zero(d), g1 = hn::Zero(d), o1 = hn::Zero(d);
-      std::size_t j = 0;
-      for (; j + 2 <= H; j += 2) {
-        const auto h0 = hn::Set(d, h[j]), h1 = hn::Set(d, h[j + 1]);
-        const float* HWY_RESTRICT w0 = wh + j * R + u;
-        const float* HWY_RESTRICT w1 = w0 + R;
-        i0 = hn::MulAdd(h0, hn::Load(d, w0), i0);
-        f0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), f0);
-        g0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), g0);
-        o0 = hn::MulAdd(h0, hn::Load(d, w0 + 3 * Hp), o0);
-        i1 = hn::MulAdd(h1, hn::Load(d, w1), i1);
-        f1 = hn::MulAdd(h1, hn::Load(d, w1 + Hp), f1);
-        g1 = hn::MulAdd(h1, hn::Load(d, w1 + 2 * Hp), g1);
-        o1 = hn::MulAdd(h1, hn::Load(d, w1 + 3 * Hp), o1);
-      }
-      if (j < H) {
-        const auto h0 = hn::Set(d, h[j]);
-        const float* HWY_RESTRICT w0 = wh + j * R + u;
-        i0 = hn::MulAdd(h0, hn::Load(d, w0), i0);
-        f0 = hn::MulAdd(h0, hn::Load(d, w0 + Hp), f0);
-        g0 = hn::MulAdd(h0, hn::Load(d, w0 + 2 * Hp), g0);
-        o0 = hn::MulAdd(h0, hn::Load(d, w0 + 3 * Hp), o0);
-      }
-      const auto ig = Activate(d, hn::Add(hn::Load(d, gx + u), hn::Add(i0, i1)), sigmoid{});
-      const auto fg = Activate(d, hn::Add(hn::Load(d, gx + Hp + u), hn::Add(f0, f1)), sigmoid{});
-      const auto gg = Activate(d, hn::Add(hn::Load(d, gx + 2 * Hp + u), hn::Add(g0, g1)), tanh{});
-      const auto og = Activate(d, hn::Add(hn::Load(d, gx + 3 * Hp + u), hn::Add(o0, o1)), sigmoid{});
-      const auto c = hn::MulAdd(fg, hn::Load(d, s.c.data() + u), hn::Mul(ig, gg));
-      hn::Store(c, d, s.c.data() + u);
-      hn::Store(hn::Mul(og, Activate(d, c, tanh{})), d, y + u);
+      hn::Store(LstmUpdate(d, a0, a1, a2, a3, s.c.data() + u), d, y + u);
     }
   }
   // (u + N <= Hp rather than u < Hp: g++ 12 cannot see that u is a
@@ -194,41 +180,6 @@ inline constexpr std::size_t kRecurrentRegisters =
 #else
     24;
 #endif
-
-/// Whether gate g's input sum is added to its recurrent sum before the
-/// activation (every gate but the GRU's n, where r multiplies the recurrent
-/// part alone): the step then starts that gate's accumulator from
-/// gx + b_hh, off the dependency chain.
-template <class Cell>
-constexpr bool FoldsInput(std::size_t g) {
-  return Cell::gates == 4 || g < 2;
-}
-
-/// The gate equations of one vector of hidden units: a[g] is gate g's
-/// pre-activation sum when FoldsInput(g), else its recurrent sum (b_hh
-/// included) and gxn the input sum; h the previous hidden state, c + u the
-/// LSTM cell state (updated in place; null for a GRU).
-template <class Cell, class D, class V = hn::Vec<D>>
-HWY_INLINE V CellUpdate(D d, const V* a, V gxn, V h, float* HWY_RESTRICT c, std::size_t u) {
-  if constexpr (Cell::gates == 3) {
-    // r·gh_n with r = (1 + T)/2, T = tanh(a_r/2): gh_n/2 + (gh_n/2)·T, one
-    // FMA after T instead of two.
-    const V half = hn::Set(d, 0.5f);
-    const V hgn = hn::Mul(half, a[2]);
-    const V n = GateTanh(d, hn::MulAdd(hgn, GateTanh<true>(d, a[0]), hn::Add(gxn, hgn)));
-    const V z = GateSigmoid(d, a[1]);
-    return hn::MulAdd(hn::Sub(hn::Set(d, 1.0f), z), n, hn::Mul(z, h));  // (1 − z)·n + z·h
-  } else {
-    (void)gxn;
-    const V i = GateSigmoid(d, a[0]);
-    const V f = GateSigmoid(d, a[1]);
-    const V g = GateTanh(d, a[2]);
-    const V o = GateSigmoid(d, a[3]);
-    const V cn = hn::MulAdd(f, hn::Load(d, c + u), hn::Mul(i, g));
-    hn::Store(cn, d, c + u);
-    return hn::Mul(o, GateTanh(d, cn));
-  }
-}
 
 /// acc[g·P + p] += h_j · row[g·Hp + p·N]: one hidden unit's row of W_hh
 /// for G gates × P vectors.
@@ -281,8 +232,12 @@ HWY_INLINE void RecurrentGroup(D d, const Layer& layer, const float* h, const fl
     CTNN_UNROLL_ALL
     for (std::size_t g = 0; g < G; ++g) sums[g] = PairwiseSum<0, S>(acc, g * P + p);
     const std::size_t u = u0 + p * N;
-    const V gxn = hn::Load(d, gx + 2 * Hp + u);  // the GRU's n gate
-    const V next = CellUpdate<typename Layer::cell>(d, sums, gxn, hn::Load(d, h + u), c, u);
+    V next;
+    if constexpr (G == 3) {
+      next = GruUpdate(d, sums[0], sums[1], sums[2], hn::Load(d, gx + 2 * Hp + u), hn::Load(d, h + u));
+    } else {
+      next = LstmUpdate(d, sums[0], sums[1], sums[2], sums[3], c + u);
+    }
     hn::Store(next, d, y + u);
     hn::Store(next, d, hn_out + u);
   }
@@ -351,20 +306,29 @@ HWY_INLINE void LayerForward(SimdTag, const recurrent_layer<Cell, In, H>& layer,
   RecurrentStep(layer, s, gx, y);
 }
 
-/// `rows` steps (network::forward_sequence): the input projections of up to
-/// kChunk steps by one GEMM (the order of InputProjection, so the bits are
-/// forward()'s), then the recurrent part step by step.
+/// `rows` steps (network::forward_sequence). A cell whose weights exceed
+/// 28 KB (most of an L1 cache) projects the inputs of up to kChunk steps by
+/// one GEMM (the order of InputProjection, so the bits are forward()'s):
+/// W_ih is then read once per chunk instead of once per step, and each step
+/// streams only W_hh. A smaller cell is bound by its step's dependency
+/// chain, and its input projection runs in the shadow of that chain when
+/// interleaved step by step — measured on Zen 4, GEMM first made GRU-16
+/// 25 % slower — so it runs its steps as forward() does.
 template <class Cell, std::size_t In, std::size_t H>
 HWY_INLINE void LayerForwardSequence(SimdTag, const recurrent_layer<Cell, In, H>& layer,
                                      typename recurrent_layer<Cell, In, H>::state& s, std::size_t rows,
                                      const float* HWY_RESTRICT X, std::size_t ldx, float* HWY_RESTRICT Z) {
   using L = recurrent_layer<Cell, In, H>;
-  constexpr std::size_t kChunk = 4096 / L::row < 1 ? 1 : (4096 / L::row > 64 ? 64 : 4096 / L::row);
-  alignas(alignment) float gx[kChunk * L::row];
-  for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
-    const std::size_t n = rows - r0 < kChunk ? rows - r0 : kChunk;
-    Gemm(n, In, L::row, X + r0 * ldx, ldx, 1, layer.ih_data(), L::row, layer.bias_ih_data(), gx, L::row, false);
-    for (std::size_t r = 0; r < n; ++r) RecurrentStep(layer, s, gx + r * L::row, Z + (r0 + r) * L::out_padded);
+  if constexpr (L::parameter_storage * sizeof(float) <= 28 * 1024) {
+    for (std::size_t r = 0; r < rows; ++r) LayerForward(SimdTag(), layer, s, X + r * ldx, Z + r * L::out_padded);
+  } else {
+    constexpr std::size_t kChunk = 4096 / L::row < 1 ? 1 : (4096 / L::row > 64 ? 64 : 4096 / L::row);
+    alignas(alignment) float gx[kChunk * L::row];
+    for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
+      const std::size_t n = rows - r0 < kChunk ? rows - r0 : kChunk;
+      Gemm(n, In, L::row, X + r0 * ldx, ldx, 1, layer.ih_data(), L::row, layer.bias_ih_data(), gx, L::row, false);
+      for (std::size_t r = 0; r < n; ++r) RecurrentStep(layer, s, gx + r * L::row, Z + (r0 + r) * L::out_padded);
+    }
   }
 }
 

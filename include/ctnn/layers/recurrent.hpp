@@ -22,6 +22,7 @@
 #include "ctnn/activations.hpp"
 #include "ctnn/config.hpp"
 #include "ctnn/detail/cmath.hpp"
+#include "ctnn/layers/layer.hpp"
 
 namespace ctnn {
 
@@ -49,7 +50,7 @@ struct lstm_cell {
 /// state_dict: weight_ih_l0 [G·H × In], weight_hh_l0 [G·H × H], bias_ih_l0,
 /// bias_hh_l0.
 template <class Cell, std::size_t In, std::size_t H>
-class recurrent_layer {
+class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell, In, H>> {
  public:
   using cell = Cell;
   static constexpr std::size_t gates = Cell::gates;
@@ -98,35 +99,19 @@ class recurrent_layer {
   constexpr float bias_hh(std::size_t gu) const noexcept { return p_[bias_hh_index(gu)]; }
 
   /// Raw storage for the kernels: W_ih rows, then W_hh rows, b_ih, b_hh.
-  constexpr const float* data() const noexcept { return p_.data(); }
+  constexpr float* parameter_data() noexcept { return p_.data(); }
+  constexpr const float* parameter_data() const noexcept { return p_.data(); }
   constexpr const float* ih_data() const noexcept { return p_.data(); }
   constexpr const float* hh_data() const noexcept { return p_.data() + In * row; }
   constexpr const float* bias_ih_data() const noexcept { return p_.data() + (In + H) * row; }
   constexpr const float* bias_hh_data() const noexcept { return p_.data() + (In + H + 1) * row; }
-
-  template <class F>
-  constexpr void for_each_parameter(F&& f) {
-    for (std::size_t k = 0; k < parameter_count; ++k) f(p_[storage_index(k)]);
-  }
-  template <class F>
-  constexpr void for_each_parameter(F&& f) const {
-    for (std::size_t k = 0; k < parameter_count; ++k) f(p_[storage_index(k)]);
-  }
-  template <class F>
-  constexpr void for_each_parameter_block(F&& f) {
-    f(p_.data(), parameter_storage);
-  }
-  template <class F>
-  constexpr void for_each_parameter_block(F&& f) const {
-    f(p_.data(), parameter_storage);
-  }
 
   /// ctnn::initialize: PyTorch's default, every weight and bias from
   /// U(−1/√H, 1/√H), drawn in interchange order.
   template <class Rng>
   constexpr void initialize(Rng& gen) noexcept {
     const double bound = 1.0 / detail::sqrt(static_cast<double>(H));
-    for_each_parameter([&](float& p) { p = static_cast<float>(bound * (2.0 * gen.uniform() - 1.0)); });
+    this->for_each_parameter([&](float& p) { p = static_cast<float>(bound * (2.0 * gen.uniform() - 1.0)); });
   }
 
   // ------------------------------------------------------------- state
@@ -191,30 +176,29 @@ struct recurrent_check {
 };
 }  // namespace detail
 
+namespace detail {
+/// What gru<Units> and lstm<Units> share: the spec of a Cell layer.
+template <class Cell, std::size_t Units>
+struct recurrent_spec {
+  static constexpr std::size_t units = Units;
+  static constexpr std::size_t out_extent(std::size_t /*in*/) noexcept { return Units; }
+  template <std::size_t LayerIndex, std::size_t In>
+  static constexpr bool check = recurrent_check<LayerIndex, In, Units, Cell>::value;
+  template <std::size_t LayerIndex, std::size_t In>
+  using layer = recurrent_layer<Cell, In, Units>;
+};
+}  // namespace detail
+
 /// Spec of a GRU layer with `Units` hidden units = torch.nn.GRU(in, Units,
 /// batch_first=True), one time step per forward call. Example:
 /// examples/streaming.cpp
 template <std::size_t Units>
-struct gru {
-  static constexpr std::size_t units = Units;
-  static constexpr std::size_t out_extent(std::size_t /*in*/) noexcept { return Units; }
-  template <std::size_t LayerIndex, std::size_t In>
-  static constexpr bool check = detail::recurrent_check<LayerIndex, In, Units, detail::gru_cell>::value;
-  template <std::size_t LayerIndex, std::size_t In>
-  using layer = recurrent_layer<detail::gru_cell, In, Units>;
-};
+struct gru : detail::recurrent_spec<detail::gru_cell, Units> {};
 
 /// Spec of an LSTM layer with `Units` hidden units = torch.nn.LSTM(in,
 /// Units, batch_first=True) without projection.
 template <std::size_t Units>
-struct lstm {
-  static constexpr std::size_t units = Units;
-  static constexpr std::size_t out_extent(std::size_t /*in*/) noexcept { return Units; }
-  template <std::size_t LayerIndex, std::size_t In>
-  static constexpr bool check = detail::recurrent_check<LayerIndex, In, Units, detail::lstm_cell>::value;
-  template <std::size_t LayerIndex, std::size_t In>
-  using layer = recurrent_layer<detail::lstm_cell, In, Units>;
-};
+struct lstm : detail::recurrent_spec<detail::lstm_cell, Units> {};
 
 }  // namespace ctnn
 

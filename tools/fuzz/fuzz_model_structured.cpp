@@ -7,7 +7,7 @@
 // FNV-1a checksum, so that mutations reach the parser behind the checksum
 // instead of dying at it (the byte-level fuzz_model target keeps testing
 // the checksum itself). Built once per model-file flavour:
-// CTNN_FUZZ_NET = fuzz_nets::dense (format v1) or fuzz_nets::mixed (v2).
+// CTNN_FUZZ_NET = fuzz_nets::dense (format v1), fuzz_nets::mixed (v2) or fuzz_nets::sequence (v1, stateful).
 //
 // The promise checked on every input: it loads, or it throws
 // ctnn::model_error and the network — parameters, buffers, state, every

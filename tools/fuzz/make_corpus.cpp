@@ -8,6 +8,7 @@
 #include <fstream>
 #include <vector>
 
+#include "../../examples/wav.hpp"
 #include "fuzz_nets.hpp"
 
 using Net = fuzz_nets::dense;
@@ -46,6 +47,19 @@ int main(int argc, char** argv) {
   for (std::size_t k = 0; k < b.size(); ++k) b[k] = 0.5f + static_cast<float>(k) / 8.0f;
   ctnn::set_buffers(mixed, std::span<const float, fuzz_nets::mixed::buffer_count>(b.data(), b.size()));
   write(root / "model_mixed" / "buffers.ctnn", ctnn::serialize(mixed));
+  // The sequence flavour, its state advanced (a file holds no state).
+  std::filesystem::create_directories(root / "model_sequence");
+  fuzz_nets::sequence seq;
+  ctnn::initialize(seq, 3);
+  for (int t = 0; t < 5; ++t) (void)seq.forward(std::array{0.5f, -0.25f});
+  write(root / "model_sequence" / "valid.ctnn", ctnn::serialize(seq));
+  // The WAV reader (examples/wav.hpp): a valid 16-bit mono file.
+  std::filesystem::create_directories(root / "wav");
+  wav::audio a;
+  a.sample_rate = 44100;
+  for (int i = 0; i < 32; ++i) a.samples.push_back(static_cast<float>(i % 7) / 8.0f - 0.4f);
+  const std::string w = wav::bytes(a);
+  write(root / "wav" / "mono16.wav", std::vector<std::uint8_t>(w.begin(), w.end()));
   write(root / "idx" / "images_2x3x3.idx", idx(0x803, {2, 3, 3}, 18));
   write(root / "idx" / "labels_5.idx", idx(0x801, {5}, 5));
   return 0;

@@ -3,13 +3,16 @@
 // layers (recurrent.hpp): one time step = the input projection
 // gx = b_ih + W_ih·x (it does not depend on the state: a sequence computes
 // it for many steps at once), then the recurrent part W_hh·h + b_hh and the
-// gate equations, one vector of hidden units at a time.
+// gate equations, for as many vectors of hidden units at once as the
+// registers hold.
 // Re-included once per target (per-target include guard).
 //
 // Accuracy: float sums (the input projection in input order, one FMA chain
-// per lane, exactly as the GEMM computes it; the recurrent sum in two
-// interleaved partial sums) and the SIMD sigmoid/tanh; the all-target tests
-// bound the difference from the double-sum scalar reference.
+// per lane, exactly as the GEMM computes it; the recurrent sum in up to four
+// interleaved partial sums) and the gate activations GateSigmoid/GateTanh
+// (activation-inl.hpp); the all-target tests (tests/kernels/
+// sequence_kernels) bound the difference from the double-sum scalar
+// reference step by step.
 
 #if defined(CTNN_LAYERS_RECURRENT_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_LAYERS_RECURRENT_INL_HPP_
@@ -34,9 +37,10 @@ HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-/// The vectors a recurrent step runs on: on the AVX-512 targets, 256-bit
-/// vectors up to 32 hidden units (as dense's small layers: the step is a
-/// latency chain, and Zen 4 splits 512-bit operations); else full width.
+/// The vectors of a causal convolution's step (conv1d-inl.hpp): on the
+/// AVX-512 targets, 256-bit vectors up to 32 padded channels (as dense's
+/// small layers: a latency chain, and Zen 4 splits 512-bit operations);
+/// else full width. The recurrent step picks its own with StepTag below.
 template <std::size_t HiddenPadded>
 using RecurrentTag =
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL

@@ -170,6 +170,10 @@ Compare ConvCompare() {
   Compare c;
   ConvSizes(c, std::make_index_sequence<kHidden.size()>{});
   CompareSteps<ctnn::conv1d_layer<1, 8, 3, 8, ctnn::sigmoid>>(c, 3, 0.8f);
+  // Fewer channels than lanes with an activation whose act(0) is not 0: the
+  // padding lanes of the last vector must still be 0.
+  CompareSteps<ctnn::conv1d_layer<2, 3, 2, 1, ctnn::sigmoid>>(c, 5, 0.8f);
+  CompareSteps<ctnn::conv1d_layer<2, 17, 3, 2, ctnn::sigmoid>>(c, 6, 0.8f);
   CompareSteps<ctnn::conv1d_layer<17, 33, 2, 5, ctnn::relu>>(c, 4, 0.3f);
   return c;
 }

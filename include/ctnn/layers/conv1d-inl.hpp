@@ -29,6 +29,16 @@ HWY_BEFORE_NAMESPACE();
 namespace ctnn::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+/// act(sum) for output channels [c, c + N); lanes at or past Cout are 0
+/// (the padding contract — act(0) is not 0 for a sigmoid, and a vector may
+/// reach past Cout: 16 lanes for 8 channels on 512-bit SVE).
+template <class Act, std::size_t Cout, class D, class V>
+HWY_INLINE V ActivateChannels(D d, V sum, std::size_t c) {
+  const V a = Activate(d, sum, Act{});
+  if (c + hn::Lanes(d) <= Cout) return a;
+  return hn::IfThenElseZero(hn::FirstN(d, Cout - c), a);
+}
+
 /// One time step of a causal convolution (see the contract in network-inl.hpp).
 template <std::size_t Cin, std::size_t Cout, std::size_t K, std::size_t D, class Act>
 HWY_INLINE void LayerForward(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& layer,
@@ -52,7 +62,7 @@ HWY_INLINE void LayerForward(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& 
         for (std::size_t i = 0; i < Cin; ++i) odd = hn::MulAdd(hn::Set(d, in[i]), hn::Load(d, rows + i * Op), odd);
       }
     }
-    hn::Store(Activate(d, hn::Add(even, odd), Act{}), d, y + c);
+    hn::Store(ActivateChannels<Act, Cout>(d, hn::Add(even, odd), c), d, y + c);
   }
   for (; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, y + c);  // padding
   L::remember(s, x);
@@ -96,7 +106,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
         std::size_t c = 0;
         for (; c < Cout; c += N) {
           const auto o = K > 1 ? hn::Load(d, odd + r * Op + c) : hn::Zero(d);
-          hn::Store(Activate(d, hn::Add(hn::Load(d, y + c), o), Act{}), d, y + c);
+          hn::Store(ActivateChannels<Act, Cout>(d, hn::Add(hn::Load(d, y + c), o), c), d, y + c);
         }
         for (; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, y + c);
       }

@@ -603,12 +603,7 @@ void print_goals(recording_reporter& rep) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> args(argv, argv + argc);
-  static char quick_flag[] = "--benchmark_min_time=0.05";
-  for (auto& a : args)
-    if (std::strcmp(a, "--quick") == 0) a = quick_flag;
-  int n = static_cast<int>(args.size());
-  benchmark::Initialize(&n, args.data());
+  initialize(argc, argv);
   std::printf("ctnn %d.%d.%d, static target %s (best this CPU supports: %s), %s\n", CTNN_VERSION_MAJOR,
               CTNN_VERSION_MINOR, CTNN_VERSION_PATCH,
               hwy::TargetName(HWY_STATIC_TARGET), hwy::TargetName(best_cpu_target()), compiler_name());

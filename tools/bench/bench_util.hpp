@@ -10,11 +10,22 @@
 #include <hwy/targets.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace ctnn_bench {
+
+/// Google Benchmark's flags, with `--quick` for --benchmark_min_time=0.05.
+inline void initialize(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  static char quick_flag[] = "--benchmark_min_time=0.05";
+  for (auto& a : args)
+    if (std::strcmp(a, "--quick") == 0) a = quick_flag;
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+}
 
 /// The best Highway target this CPU supports (what -march=native could use).
 inline std::int64_t best_cpu_target() {

@@ -319,12 +319,7 @@ double ns_per_step(recording_reporter& rep, const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> args(argv, argv + argc);
-  static char quick_flag[] = "--benchmark_min_time=0.05";
-  for (auto& a : args)
-    if (std::strcmp(a, "--quick") == 0) a = quick_flag;
-  int n = static_cast<int>(args.size());
-  benchmark::Initialize(&n, args.data());
+  initialize(argc, argv);
   std::printf("ctnn sequence benchmarks, static target %s (best this CPU supports: %s), %s\n",
               hwy::TargetName(HWY_STATIC_TARGET), hwy::TargetName(best_cpu_target()), compiler_name());
   recording_reporter rep;

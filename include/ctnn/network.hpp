@@ -210,8 +210,9 @@ class network_core : public List {
   /// step, oldest first), y receives T rows of output_size floats — what T
   /// forward() calls give, bit for bit, the state advanced by T steps (T =
   /// M / input_size, static or dynamic; extents checked as forward_batch's).
-  /// Faster: GRU/LSTM project the inputs of many steps by one GEMM and Conv1D
-  /// computes its taps over the block; the rest runs step by step. Never
+  /// GRU/LSTM with > 28 KB of weights project the inputs of many steps by one
+  /// GEMM and Conv1D computes its taps over the block (faster); the rest,
+  /// small recurrent cells included, runs step by step (as fast). Never
   /// allocates; about 32 KB of stack plus the layers' chunk buffers.
   /// Example: examples/streaming.cpp
   template <std::size_t M, std::size_t K, class Target = static_target>

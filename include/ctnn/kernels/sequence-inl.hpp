@@ -4,8 +4,9 @@
 // through LayerForwardSequence; by default that is its own step (or
 // stateless forward) row after row, so the results are those of T forward()
 // calls, bit for bit. Layers with work that does not depend on the previous
-// step overload it in their -inl.hpp — GRU/LSTM project the inputs of all
-// steps by one GEMM, Conv1D computes every tap over the tile by GEMMs — in
+// step overload it in their -inl.hpp — GRU/LSTM with > 28 KB of weights
+// project the inputs of many steps by one GEMM, Conv1D computes every tap
+// over the tile by GEMMs — in
 // the same per-lane order as their step, so the bits still agree.
 // Re-included once per target (per-target include guard).
 

@@ -23,6 +23,7 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ctnn/kernels/dispatch-inl.hpp"
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 #include <hwy/targets.h>

@@ -8,6 +8,7 @@
 // attainable target (HWY_COMPILE_ALL_ATTAINABLE, HWY_WANT_AVX3_DL).
 #pragma once
 
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/targets.h>
 
 #include <catch2/catch.hpp>

@@ -9,6 +9,7 @@
 // for any finite input or ±inf, or NaN is not passed through. ~115 s on one
 // AVX-512 core; a ctest of the tools builds. (tests/kernels checks samples
 // of Activate<tanh> on every Highway target.)
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/highway.h>
 
 #include <cmath>

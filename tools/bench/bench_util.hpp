@@ -6,6 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/highway.h>
 #include <hwy/targets.h>
 

@@ -12,6 +12,7 @@
 #define CTNN_KERNELS_BATCH_INL_HPP_
 #endif
 
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/highway.h>
 #include "ctnn/kernels/tag-inl.hpp"
 

@@ -6,6 +6,7 @@
 #define CTNN_KERNELS_STATIC_HPP_  // ctnn/dynamic.hpp checks it
 // IWYU pragma: private, include "ctnn/ctnn.hpp"
 
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/highway.h>
 
 #include <cstdint>

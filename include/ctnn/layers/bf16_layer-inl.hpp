@@ -11,6 +11,7 @@
 #define CTNN_LAYERS_BF16_LAYER_INL_HPP_
 #endif
 
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/highway.h>
 
 #include <bit>

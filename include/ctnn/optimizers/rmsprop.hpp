@@ -10,6 +10,7 @@
 // include guard for the static target (which foreach_target.h skips) — so
 // the static target's kernel exists whichever order the TU includes things.
 
+#include "ctnn/detail/hwy_config.hpp"  // before Highway (a Highway 1.0.3 fix)
 #include <hwy/highway.h>
 
 #if HWY_TARGET == HWY_STATIC_TARGET

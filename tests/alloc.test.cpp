@@ -188,6 +188,37 @@ TEST_CASE("alloc: sequence layers step and reset without allocating (GRU, LSTM, 
   CHECK(sink != 0.0f);
   CHECK(seen == 0);
 }
+TEST_CASE("alloc: BPTT steps, gradient() and warm_up do not allocate (sequence_trainer, 1 and 2 threads)",
+          "[alloc][sequence_training]") {
+  using Net = ctnn::network<ctnn::input<1>, ctnn::conv1d<4, 3, 2, ctnn::tanh>, ctnn::gru<8>,
+                            ctnn::residual<ctnn::lstm<8>, ctnn::dense<8>>, ctnn::dense<1>>;
+  constexpr std::size_t B = 4, T = 64;
+  static Net net;
+  static ctnn::sequence_trainer<Net, ctnn::esr_loss<85, 100>, ctnn::adam, B, T, ctnn::guard::on> tr;
+  static ctnn::sequence_trainer<Net, ctnn::mse, ctnn::rmsprop, B, T> tr2;
+  static std::array<float, B * T> x, y;
+  static std::array<float, Net::parameter_count> g;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    x[k] = static_cast<float>(k % 11) / 11.0f - 0.5f;
+    y[k] = 0.8f * x[k] * x[k];
+  }
+  ctnn::initialize(net, 4);
+  ctnn::thread_pool pool(2);
+  float loss = 0;
+  std::size_t seen = 0;
+  {
+    allocation_guard guard;
+    tr.warm_up(net, std::span<const float>(x.data(), B * 20));
+    loss += tr.step(net, x, y);
+    loss += tr.gradient(net, x, y, std::span<float, Net::parameter_count>(g));
+    loss += tr2.step(net, x, y);
+    tr.use_threads(pool);
+    loss += tr.step(net, x, y);
+    seen = guard.count();
+  }
+  CHECK(std::isfinite(loss));
+  CHECK(seen == 0);
+}
 TEST_CASE("alloc: initialize and get/set_parameters do not allocate", "[alloc]") {
   static ctnn_test::S5 net;
   static std::array<float, ctnn_test::S5::parameter_count> p;

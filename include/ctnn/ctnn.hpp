@@ -16,6 +16,7 @@
 #include "ctnn/optimizers.hpp"   // IWYU pragma: export
 #include "ctnn/random.hpp"       // IWYU pragma: export
 #include "ctnn/trainer.hpp"      // IWYU pragma: export
+#include "ctnn/sequence_trainer.hpp"  // IWYU pragma: export
 #include "ctnn/version.hpp"      // IWYU pragma: export
 #include "ctnn/io/export_header.hpp" // IWYU pragma: export
 #include "ctnn/io/model_file.hpp"  // IWYU pragma: export

@@ -102,7 +102,70 @@ struct cross_entropy {
   }
 };
 
+/// Error-to-signal ratio over a window of sequences, the loss of black-box
+/// audio-effect modelling (Wright et al. 2020): with e = y − ŷ,
+///   ESR = mean(e²) / (mean(y²) + ε),   ε = 1e-5 (silence stays finite),
+/// the means over every sequence, step and output of the window, ŷ the
+/// prediction and y the target. With a pre-emphasis coefficient c = Num/Den
+/// both signals first pass the first-order high-pass H(z) = 1 − c·z⁻¹ within
+/// each sequence (steps 1 … Steps−1 of the window; c = 0.85 in the
+/// literature: ctnn::esr_loss<85, 100>). A window loss: it sees the whole
+/// window, so only ctnn::sequence_trainer takes it. Gradient w.r.t. ŷ.
+template <std::intmax_t Num = 0, std::intmax_t Den = 100>
+struct esr_loss {
+  static_assert(Den > 0 && Num >= 0 && Num < Den, "ctnn::esr_loss<Num, Den>: the pre-emphasis Num/Den must be in [0, 1)");
+  static constexpr bool fused = false;
+  template <class Act>
+  static constexpr bool accepts_output = true;
+  static constexpr double scale(std::size_t, std::size_t) noexcept { return 1.0; }
+  static constexpr double pre_emphasis = static_cast<double>(Num) / static_cast<double>(Den);
+  static constexpr double epsilon = 1e-5;
+  /// y (prediction) and t (target): `batch` sequences of `steps` rows of
+  /// `outputs` floats, sequence-major ([b][s][o]). Writes dL/dy, same layout.
+  static constexpr double window(const float* y, const float* t, std::size_t batch, std::size_t steps,
+                                 std::size_t outputs, float* grad) noexcept {
+    constexpr double c = pre_emphasis;
+    const std::size_t first = c != 0.0 ? 1 : 0;
+    auto at = [&](const float* v, std::size_t b, std::size_t s, std::size_t o) {
+      const std::size_t i = (b * steps + s) * outputs + o;
+      return c != 0.0 ? static_cast<double>(v[i]) - c * v[i - outputs] : static_cast<double>(v[i]);
+    };
+    if (steps <= first) {
+      for (std::size_t i = 0; i < batch * steps * outputs; ++i) grad[i] = 0.0f;
+      return 0.0;
+    }
+    const double n = static_cast<double>(batch * (steps - first) * outputs);
+    double err = 0, energy = 0;
+    for (std::size_t b = 0; b < batch; ++b)
+      for (std::size_t s = first; s < steps; ++s)
+        for (std::size_t o = 0; o < outputs; ++o) {
+          const double d = at(y, b, s, o) - at(t, b, s, o), e = at(t, b, s, o);
+          err += d * d;
+          energy += e * e;
+        }
+    const double den = energy / n + epsilon;
+    // dL/d(filtered y)[s] = 2·d[s]/(n·den); the filter's transpose gives
+    // dL/dy[s] = g[s] − c·g[s+1].
+    const double k = 2.0 / (n * den);
+    for (std::size_t b = 0; b < batch; ++b)
+      for (std::size_t o = 0; o < outputs; ++o)
+        for (std::size_t s = 0; s < steps; ++s) {
+          double g = s >= first ? k * (at(y, b, s, o) - at(t, b, s, o)) : 0.0;
+          if (c != 0.0 && s + 1 < steps) g -= c * k * (at(y, b, s + 1, o) - at(t, b, s + 1, o));
+          grad[(b * steps + s) * outputs + o] = static_cast<float>(g);
+        }
+    return err / n / den;
+  }
+};
+/// Plain error-to-signal ratio, no pre-emphasis.
+using esr = esr_loss<>;
+
 namespace detail {
+/// A window loss: the whole window of sequences at once (ctnn::esr_loss).
+template <class L>
+concept loss_takes_windows = requires(const float* y, const float* t, float* g, std::size_t n) {
+  { L::window(y, t, n, n, n, g) } -> std::convertible_to<double>;
+};
 template <class L>
 concept loss_takes_targets = requires(const float* z, const float* a, const float* t, float* g, std::size_t n) {
   { L::sample(z, a, n, t, g, 1.0) } -> std::convertible_to<double>;
@@ -128,12 +191,18 @@ concept loss_takes_labels = requires(const float* z, const float* a, float* g, s
 ///                                  std::uint32_t label, float* grad, double scale);
 /// `sample` returns the sample's unscaled loss and writes its gradient
 /// already multiplied by `scale`. The trainer reports Σ sample · scale.
+/// A loss over sequences (ctnn::sequence_trainer only) may instead see the
+/// whole window, as ctnn::esr_loss does:
+///   static constexpr double window(const float* y, const float* t, std::size_t batch,
+///                                  std::size_t steps, std::size_t outputs, float* grad);
+/// y, t and grad sequence-major ([b][s][o]); it returns the window's loss and
+/// writes dL/dy (not fused).
 template <class L>
 concept Loss = requires {
   { L::fused } -> std::convertible_to<bool>;
   { L::scale(std::size_t{1}, std::size_t{1}) } -> std::convertible_to<double>;
   { L::template accepts_output<identity> } -> std::convertible_to<bool>;
-} && (detail::loss_takes_targets<L> || detail::loss_takes_labels<L>);
+} && (detail::loss_takes_targets<L> || detail::loss_takes_labels<L> || detail::loss_takes_windows<L>);
 
 namespace detail {
 /// Checks a loss type piece by piece (a message per missing requirement).
@@ -142,7 +211,7 @@ struct loss_check {
   static constexpr bool has_fused = requires { { L::fused } -> std::convertible_to<bool>; };
   static constexpr bool has_scale = requires { { L::scale(std::size_t{1}, std::size_t{1}) } -> std::convertible_to<double>; };
   static constexpr bool has_accepts = requires { { L::template accepts_output<identity> } -> std::convertible_to<bool>; };
-  static constexpr bool has_sample = loss_takes_targets<L> || loss_takes_labels<L>;
+  static constexpr bool has_sample = loss_takes_targets<L> || loss_takes_labels<L> || loss_takes_windows<L>;
   static_assert(has_fused, "ctnn loss: the type needs `static constexpr bool fused` (gradient w.r.t. logits or outputs)");
   static_assert(has_scale, "ctnn loss: the type needs `static constexpr double scale(std::size_t batch, std::size_t outputs)`");
   static_assert(has_accepts,

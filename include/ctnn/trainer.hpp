@@ -69,6 +69,9 @@ class backprop {
   static_assert(L::template accepts_output<detail::output_activation<last_layer>>,
                 "ctnn::trainer: the loss does not fit the output activation (cross_entropy needs a softmax "
                 "output layer, binary_cross_entropy a sigmoid one)");
+  static_assert(detail::loss_takes_targets<L> || detail::loss_takes_labels<L>,
+                "ctnn::trainer: this loss sees whole windows of sequences (a window loss, e.g. ctnn::esr): train "
+                "with ctnn::sequence_trainer");
 
  public:
   using backend = detail::backend<Target>;
@@ -202,146 +205,88 @@ struct update_guard<guard::on, State, Storage> {
 };
 }  // namespace detail
 
-/// Minibatch trainer: forward, loss, backward (a ctnn::backprop) and an
-/// optimizer update, for `Batch` samples at a time.
-///
-/// Template parameters: the network type, a Loss (mse, binary_cross_entropy,
-/// cross_entropy, or a user's ctnn::Loss), a ctnn::Optimizer (sgd, adam,
-/// adamw, rmsprop, or a user's), the compile-time batch size, and the
-/// divergence guard (guard::off or guard::on, see step()). Inputs are
-/// Batch·input_size floats, row-major. Targets are Batch·output_size floats,
-/// or, for cross_entropy, Batch class indices. The trainer owns everything a
-/// step needs — activation caches, gradients, optimizer state, scratch, and
-/// with guard::on a snapshot — as fixed-size arrays inside the object: a step
-/// never allocates and puts no large buffers on the stack. Put big trainers
-/// in static storage or memory you allocate: 784-256-128-10 with Adam at
-/// Batch 64 is 4.4 MB (guard::on: 7.3 MB). Every kernel call has a constexpr
-/// scalar twin, so a small network can be trained inside a constant
-/// expression. Any layer that follows the layer protocol
-/// (ctnn/layers/layer.hpp) trains.
-/// Example: tests/trainer.test.cpp, examples/xor.cpp, examples/fashion_mnist_residual.cpp
-template <class Net, class L, class Opt, std::size_t Batch, guard G = guard::off,
-          class Target = detail::static_target>
-class trainer {
-  static_assert(Optimizer<Opt>, "ctnn::trainer<Net, L, Opt, ...>: Opt must satisfy ctnn::Optimizer "
-                                "(ctnn/optimizers/optimizer.hpp)");
-  using bp_type = backprop<Net, L, Batch, Target>;
+namespace detail {
+/// The part of a training step that follows the gradient, shared by
+/// ctnn::trainer and ctnn::sequence_trainer: the divergence guard, gradient
+/// clipping, the optimizer's update (split over the active thread pool),
+/// commit and the step count. Gradients are laid out as the layers'
+/// parameter storages one after another (train_chain's param_offset).
+template <class Net, class Opt, guard G, class Target>
+class optimizer_step {
   static constexpr std::size_t layer_count = Net::layer_count;
-  static constexpr std::size_t storage_total = bp_type::storage_size;
   template <std::size_t I>
   using layer_t = typename Net::template layer_type<I>;
-  using backend = typename bp_type::backend;
-  using opt_state = typename Opt::template state<storage_total>;
+  template <std::size_t... I>
+  static constexpr std::array<std::size_t, layer_count + 1> make_offsets(std::index_sequence<I...>) {
+    const std::array<std::size_t, layer_count> storage{layer_t<I>::parameter_storage...};
+    std::array<std::size_t, layer_count + 1> off{};
+    for (std::size_t i = 0; i < layer_count; ++i) off[i + 1] = off[i] + storage[i];
+    return off;
+  }
+  static constexpr auto offsets = make_offsets(std::make_index_sequence<layer_count>{});
+  using backend = detail::backend<Target>;
 
  public:
-  static constexpr std::size_t batch_size = Batch;
-  using network_type = Net;
-  using optimizer_type = Opt;
-  using input_batch = typename bp_type::input_batch;
-  using target_batch = typename bp_type::target_batch;
-  using label_batch = typename bp_type::label_batch;
+  /// Floats of gradient storage (every layer's parameter_storage).
+  static constexpr std::size_t storage = offsets[layer_count];
+  using opt_state = typename Opt::template state<storage>;
 
-  constexpr trainer() = default;
-  constexpr explicit trainer(const Opt& opt) : opt_(opt) {}
+  constexpr optimizer_step() = default;
+  constexpr explicit optimizer_step(const Opt& opt) : opt_(opt) {}
 
-  /// Hyper-parameters; change them between steps (e.g. a learning-rate schedule).
   constexpr Opt& optimizer() noexcept { return opt_; }
   constexpr const Opt& optimizer() const noexcept { return opt_; }
-  /// Number of optimizer steps taken.
   constexpr std::size_t steps() const noexcept { return state_.steps; }
-
-  /// Divergence policy. step() always refuses — throws divergence_error
-  /// before changing anything — when the loss or a gradient is NaN/Inf. An
-  /// update that itself overflows (|lr·update| beyond FLT_MAX: only absurd
-  /// learning rates) is caught by the next step; a trainer<..., guard::on>
-  /// also checks the updated parameters and restores parameters and
-  /// optimizer state at once, at the cost of a snapshot of both (memory, and
-  /// a copy every step). guard_updates(false) switches that check off.
   constexpr void guard_updates(bool on) noexcept {
-    static_assert(G == guard::on, "ctnn::trainer::guard_updates: the update guard is chosen at compile time; "
-                                  "use ctnn::trainer<Net, Loss, Opt, Batch, ctnn::guard::on>");
     if constexpr (G == guard::on) guard_.enabled = on;
   }
 
-  /// Splits the work of every following step() over `pool` (its GEMMs by
-  /// output columns, the update by parameter ranges): the same results, bit
-  /// for bit, as with one thread, and no allocation. The pool must outlive
-  /// the steps; use_threads(nullptr) goes back to the calling thread alone.
-  void use_threads(thread_pool* pool) noexcept { pool_ = pool; }
-  void use_threads(thread_pool& pool) noexcept { pool_ = &pool; }
-
-  /// One training step: forward, loss, backward, update. Returns the mean loss
-  /// of the batch (before the update).
-  constexpr float step(Net& net, input_batch x, target_batch y) { return step_dispatch(net, x, y); }
-  /// cross_entropy only: targets as class indices.
-  constexpr float step(Net& net, input_batch x, label_batch y) { return step_dispatch(net, x, y); }
-
-  /// Mean loss of the batch and d(loss)/d(parameters) in interchange order
-  /// (see ctnn::backprop, which needs no optimizer). Does not change the network.
-  constexpr float gradient(const Net& net, input_batch x, target_batch y, std::span<float, Net::parameter_count> g) {
-    return bp_.gradient(net, x, y, g);
-  }
-  constexpr float gradient(const Net& net, input_batch x, label_batch y, std::span<float, Net::parameter_count> g) {
-    return bp_.gradient(net, x, y, g);
-  }
-
-  /// Mean loss of the batch, forward pass only, training mode (batch
-  /// statistics, dropout masks; ctnn::evaluate gives the evaluation mode).
-  constexpr float loss(const Net& net, input_batch x, target_batch y) { return bp_.loss(net, x, y); }
-  constexpr float loss(const Net& net, input_batch x, label_batch y) { return bp_.loss(net, x, y); }
-
- private:
-  template <class Targets>
-  constexpr float step_dispatch(Net& net, input_batch x, Targets y) {
-    if (!std::is_constant_evaluated() && pool_ != nullptr) return step_threads(net, x, y);
-    return step_impl(net, x, y);
-  }
-  template <class Targets>
-  float step_threads(Net& net, input_batch x, Targets y) {
-    const detail::parallel_scope scope(pool_);
-    return step_impl(net, x, y);
-  }
-
-  template <class Targets>
-  constexpr float step_impl(Net& net, input_batch x, Targets y) {
-    const float l = bp_.forward_backward(net, x, y);
-    float* grads = bp_.gradients();
+  /// Checks, clips and applies `grads` (the step's loss `l`), then calls
+  /// commit(). Refuses — calls refuse(), then throws divergence_error with
+  /// `who` in the message — when the loss or a gradient is not finite
+  /// (nothing changed) or, with guard::on, when an updated parameter is
+  /// not (parameters and optimizer state restored).
+  template <class Commit, class Refuse>
+  constexpr void apply(Net& net, float* grads, float l, const char* who, Commit&& commit, Refuse&& refuse) {
     // Divergence guard, part 1: nothing changes if the loss or a gradient is
     // not finite (a diverging run, or NaN/Inf in the inputs).
-    if (!(l - l == 0.0f) || !all_finite(grads, storage_total))
-      throw divergence_error("ctnn::trainer::step: the loss or a gradient is NaN or infinite at step " +
+    if (!(l - l == 0.0f) || !all_finite(grads, storage)) {
+      refuse();
+      throw divergence_error(std::string(who) + ": the loss or a gradient is NaN or infinite at step " +
                              std::to_string(state_.steps) +
                              "; nothing was changed (lower the learning rate, set max_grad_norm, or check the "
                              "inputs for NaN/Inf)");
+    }
     clip_gradients(grads);
     if constexpr (G == guard::on) {
       if (guard_.enabled) {
         // Part 2: an update that overflows is undone from this snapshot.
         guard_.state_backup = state_;
         copy_parameters(net, guard_.parameters_backup.data(), true);
-        update(net);
+        update(net, grads);
         if (!parameters_finite(net)) {
           copy_parameters(net, guard_.parameters_backup.data(), false);
           state_ = guard_.state_backup;
-          throw divergence_error("ctnn::trainer::step: the update at step " + std::to_string(state_.steps) +
+          refuse();
+          throw divergence_error(std::string(who) + ": the update at step " + std::to_string(state_.steps) +
                                  " made a parameter infinite; the parameters were restored (lower the learning rate)");
         }
-        bp_.commit(net);
+        commit();
         ++state_.steps;
-        return l;
+        return;
       }
     }
-    update(net);
-    bp_.commit(net);
+    update(net, grads);
+    commit();
     ++state_.steps;
-    return l;
   }
 
+ private:
   /// f(p, n, offset) for each parameter block of layer I; offset into the
   /// gradient/optimizer storage.
   template <std::size_t I, class F>
   static constexpr void for_each_block(layer_t<I>& layer, F&& f) {
-    std::size_t off = bp_type::template offset<I>();
+    std::size_t off = offsets[I];
     layer.for_each_parameter_block([&](float* p, std::size_t n) {
       f(p, n, off);
       off += n;
@@ -384,28 +329,27 @@ class trainer {
   constexpr void clip_gradients(float* grads) {
     if (!(opt_.max_grad_norm > 0.0f)) return;
     double sq = 0;
-    for (std::size_t i = 0; i < storage_total; ++i) sq += static_cast<double>(grads[i]) * grads[i];
+    for (std::size_t i = 0; i < storage; ++i) sq += static_cast<double>(grads[i]) * grads[i];
     const double norm = detail::sqrt(sq);
     const double coef = opt_.max_grad_norm / (norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
     if (coef < 1.0) {
       const float c = static_cast<float>(coef);
-      for (std::size_t i = 0; i < storage_total; ++i) grads[i] *= c;
+      for (std::size_t i = 0; i < storage; ++i) grads[i] *= c;
     }
   }
 
-  constexpr void update(Net& net) {
+  constexpr void update(Net& net, const float* grads) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (update_layer<I>(net.template layer<I>()), ...);
+      (update_layer<I>(net.template layer<I>(), grads), ...);
     }(std::make_index_sequence<layer_count>{});
   }
   template <std::size_t I>
-  constexpr void update_layer(layer_t<I>& layer) {
+  constexpr void update_layer(layer_t<I>& layer, const float* grads) {
     using Lt = layer_t<I>;
-    const float* grads = bp_.gradients();
     if (std::is_constant_evaluated()) {
       // Skip the zero padding: compile-time evaluation counts every operation.
       for_each_block<I>(layer, [&](float* p, std::size_t n, std::size_t off) {
-        const std::size_t base = off - bp_type::template offset<I>();
+        const std::size_t base = off - offsets[I];
         for (std::size_t k = 0; k < Lt::parameter_count; ++k) {
           const std::size_t at = Lt::storage_index(k);
           if (at < base || at >= base + n) continue;  // in another block
@@ -430,10 +374,118 @@ class trainer {
     });
   }
 
-  bp_type bp_{};
   opt_state state_{};
   Opt opt_{};
-  [[no_unique_address]] detail::update_guard<G, opt_state, storage_total> guard_{};
+  [[no_unique_address]] detail::update_guard<G, opt_state, storage> guard_{};
+};
+}  // namespace detail
+
+/// Minibatch trainer: forward, loss, backward (a ctnn::backprop) and an
+/// optimizer update, for `Batch` samples at a time.
+///
+/// Template parameters: the network type, a Loss (mse, binary_cross_entropy,
+/// cross_entropy, or a user's ctnn::Loss), a ctnn::Optimizer (sgd, adam,
+/// adamw, rmsprop, or a user's), the compile-time batch size, and the
+/// divergence guard (guard::off or guard::on, see step()). Inputs are
+/// Batch·input_size floats, row-major. Targets are Batch·output_size floats,
+/// or, for cross_entropy, Batch class indices. The trainer owns everything a
+/// step needs — activation caches, gradients, optimizer state, scratch, and
+/// with guard::on a snapshot — as fixed-size arrays inside the object: a step
+/// never allocates and puts no large buffers on the stack. Put big trainers
+/// in static storage or memory you allocate: 784-256-128-10 with Adam at
+/// Batch 64 is 4.4 MB (guard::on: 7.3 MB). Every kernel call has a constexpr
+/// scalar twin, so a small network can be trained inside a constant
+/// expression. Any layer that follows the layer protocol
+/// (ctnn/layers/layer.hpp) trains. Networks with state (GRU, LSTM, Conv1D)
+/// train through time with ctnn::sequence_trainer.
+/// Example: tests/trainer.test.cpp, examples/xor.cpp, examples/fashion_mnist_residual.cpp
+template <class Net, class L, class Opt, std::size_t Batch, guard G = guard::off,
+          class Target = detail::static_target>
+class trainer {
+  static_assert(Optimizer<Opt>, "ctnn::trainer<Net, L, Opt, ...>: Opt must satisfy ctnn::Optimizer "
+                                "(ctnn/optimizers/optimizer.hpp)");
+  using bp_type = backprop<Net, L, Batch, Target>;
+  using update_type = detail::optimizer_step<Net, Opt, G, Target>;
+  static_assert(update_type::storage == bp_type::storage_size);
+
+ public:
+  static constexpr std::size_t batch_size = Batch;
+  using network_type = Net;
+  using optimizer_type = Opt;
+  using input_batch = typename bp_type::input_batch;
+  using target_batch = typename bp_type::target_batch;
+  using label_batch = typename bp_type::label_batch;
+
+  constexpr trainer() = default;
+  constexpr explicit trainer(const Opt& opt) : update_(opt) {}
+
+  /// Hyper-parameters; change them between steps (e.g. a learning-rate schedule).
+  constexpr Opt& optimizer() noexcept { return update_.optimizer(); }
+  constexpr const Opt& optimizer() const noexcept { return update_.optimizer(); }
+  /// Number of optimizer steps taken.
+  constexpr std::size_t steps() const noexcept { return update_.steps(); }
+
+  /// Divergence policy. step() always refuses — throws divergence_error
+  /// before changing anything — when the loss or a gradient is NaN/Inf. An
+  /// update that itself overflows (|lr·update| beyond FLT_MAX: only absurd
+  /// learning rates) is caught by the next step; a trainer<..., guard::on>
+  /// also checks the updated parameters and restores parameters and
+  /// optimizer state at once, at the cost of a snapshot of both (memory, and
+  /// a copy every step). guard_updates(false) switches that check off.
+  constexpr void guard_updates(bool on) noexcept {
+    static_assert(G == guard::on, "ctnn::trainer::guard_updates: the update guard is chosen at compile time; "
+                                  "use ctnn::trainer<Net, Loss, Opt, Batch, ctnn::guard::on>");
+    update_.guard_updates(on);
+  }
+
+  /// Splits the work of every following step() over `pool` (its GEMMs by
+  /// output columns, the update by parameter ranges): the same results, bit
+  /// for bit, as with one thread, and no allocation. The pool must outlive
+  /// the steps; use_threads(nullptr) goes back to the calling thread alone.
+  void use_threads(thread_pool* pool) noexcept { pool_ = pool; }
+  void use_threads(thread_pool& pool) noexcept { pool_ = &pool; }
+
+  /// One training step: forward, loss, backward, update. Returns the mean loss
+  /// of the batch (before the update).
+  constexpr float step(Net& net, input_batch x, target_batch y) { return step_dispatch(net, x, y); }
+  /// cross_entropy only: targets as class indices.
+  constexpr float step(Net& net, input_batch x, label_batch y) { return step_dispatch(net, x, y); }
+
+  /// Mean loss of the batch and d(loss)/d(parameters) in interchange order
+  /// (see ctnn::backprop, which needs no optimizer). Does not change the network.
+  constexpr float gradient(const Net& net, input_batch x, target_batch y, std::span<float, Net::parameter_count> g) {
+    return bp_.gradient(net, x, y, g);
+  }
+  constexpr float gradient(const Net& net, input_batch x, label_batch y, std::span<float, Net::parameter_count> g) {
+    return bp_.gradient(net, x, y, g);
+  }
+
+  /// Mean loss of the batch, forward pass only, training mode (batch
+  /// statistics, dropout masks; ctnn::evaluate gives the evaluation mode).
+  constexpr float loss(const Net& net, input_batch x, target_batch y) { return bp_.loss(net, x, y); }
+  constexpr float loss(const Net& net, input_batch x, label_batch y) { return bp_.loss(net, x, y); }
+
+ private:
+  template <class Targets>
+  constexpr float step_dispatch(Net& net, input_batch x, Targets y) {
+    if (!std::is_constant_evaluated() && pool_ != nullptr) return step_threads(net, x, y);
+    return step_impl(net, x, y);
+  }
+  template <class Targets>
+  float step_threads(Net& net, input_batch x, Targets y) {
+    const detail::parallel_scope scope(pool_);
+    return step_impl(net, x, y);
+  }
+  template <class Targets>
+  constexpr float step_impl(Net& net, input_batch x, Targets y) {
+    const float l = bp_.forward_backward(net, x, y);
+    update_.apply(
+        net, bp_.gradients(), l, "ctnn::trainer::step", [&] { bp_.commit(net); }, [] {});
+    return l;
+  }
+
+  bp_type bp_{};
+  update_type update_{};
   thread_pool* pool_ = nullptr;
 };
 

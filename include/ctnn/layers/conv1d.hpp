@@ -108,6 +108,75 @@ class conv1d_layer : public detail::one_array_parameters<conv1d_layer<Cin, Cout,
     remember(s, x);
   }
 
+  // ------------------------------------------------------------- training
+  // Through time over a window of Steps steps of Batch sequences (rows
+  // time-major, ctnn::sequence_trainer). The cache holds the window's inputs
+  // after the `history` inputs remembered from before it, so tap k of every
+  // step reads one contiguous block: Z = b + Σ_k E_k·W_k, one GEMM per tap,
+  // Y = act(Z). Backward: dW_k = E_kᵀ·dZ, db = Σ dZ, and dX from the taps
+  // that read the window's own inputs (the gradient stops at its start).
+  template <std::size_t Batch, std::size_t Steps>
+  struct train_sequence_cache {
+    alignas(alignment) std::array<float, (history + Steps) * Batch * in_padded> ext{};
+    alignas(alignment) std::array<float, Batch * Steps * out_padded> z{};
+  };
+  /// Scratch: W_kᵀ for every tap, Cout rows of in_padded floats each.
+  template <std::size_t Batch, std::size_t Steps>
+  static constexpr std::size_t train_sequence_scratch = K * Cout * in_padded;
+
+  template <class Backend, std::size_t Batch, std::size_t Steps, class States>
+  constexpr void train_forward_sequence(train_sequence_cache<Batch, Steps>& c, States&& st, const float* X, float* Y,
+                                        float*) const {
+    constexpr std::size_t Cinp = in_padded, Coutp = out_padded, R = Batch * Steps;
+    float* E = c.ext.data();
+    for (std::size_t b = 0; b < Batch; ++b) {
+      const auto& sb = st(b);
+      for (std::size_t m = 0; m < history; ++m) {
+        const std::size_t slot = sb.next + m < history ? sb.next + m : sb.next + m - history;
+        for (std::size_t i = 0; i < Cinp; ++i) E[(m * Batch + b) * Cinp + i] = i < Cin ? sb.past[slot * Cin + i] : 0.0f;
+      }
+    }
+    for (std::size_t k = 0; k < R * Cinp; ++k) E[history * Batch * Cinp + k] = X[k];
+    float* Z = c.z.data();
+    for (std::size_t k = 0; k < K; ++k)
+      Backend::gemm(R, Cin, Coutp, E + k * D * Batch * Cinp, Cinp, 1, p_.data() + k * Cin * Coutp, Coutp,
+                    k == 0 ? bias_data() : nullptr, Z, Coutp, k != 0);
+    Backend::template activate_rows_to<Act, Cout, Coutp>(Z, Y, R);
+    if constexpr (history > 0) {
+      for (std::size_t b = 0; b < Batch; ++b) {
+        auto& sb = st(b);
+        for (std::size_t m = 0; m < history; ++m)
+          for (std::size_t i = 0; i < Cin; ++i) sb.past[m * Cin + i] = E[((Steps + m) * Batch + b) * Cinp + i];
+        sb.next = 0;
+      }
+    }
+  }
+
+  template <class Backend, std::size_t Batch, std::size_t Steps>
+  constexpr void train_backward_sequence(train_sequence_cache<Batch, Steps>& c, const float*, const float* Y,
+                                         const float* dY, float* dX, float* grad, float* s) const {
+    constexpr std::size_t Cinp = in_padded, Coutp = out_padded, R = Batch * Steps;
+    const float* E = c.ext.data();
+    float* dZ = c.z.data();
+    Backend::template activation_backward<Act>(detail::backward_from_input<Act> ? dZ : Y, dY, dZ, R * Coutp);
+    for (std::size_t k = 0; k < K; ++k)
+      Backend::gemm(Cin, R, Coutp, E + k * D * Batch * Cinp, 1, Cinp, dZ, Coutp, nullptr, grad + k * Cin * Coutp,
+                    Coutp, false);
+    Backend::column_sums(R, Coutp, dZ, Coutp, grad + weight_storage);
+    if (dX == nullptr) return;
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t o = 0; o < Cout; ++o)
+        for (std::size_t i = 0; i < Cinp; ++i) s[(k * Cout + o) * Cinp + i] = i < Cin ? weight(o, i, k) : 0.0f;
+    for (std::size_t k = 0; k < R * Cinp; ++k) dX[k] = 0.0f;
+    for (std::size_t k = 0; k < K; ++k) {
+      // Output step t reads input step t + k·D − history through tap k.
+      const std::size_t t0 = k * D < history ? history - k * D : 0;
+      if (t0 < Steps)
+        Backend::gemm((Steps - t0) * Batch, Cout, Cinp, dZ + t0 * Batch * Coutp, Coutp, 1, s + k * Cout * Cinp, Cinp,
+                      nullptr, dX + (t0 + k * D - history) * Batch * Cinp, Cinp, true);
+    }
+  }
+
   // ------------------------------------------------------------- names
   static std::string cpp_spec_name() {
     return "ctnn::conv1d<" + std::to_string(Cout) + ", " + std::to_string(K) + ", " + std::to_string(D) + ", " +

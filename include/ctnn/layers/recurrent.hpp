@@ -154,6 +154,164 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
     for (std::size_t u = H; u < out_padded; ++u) y[u] = 0.0f;
   }
 
+  // ------------------------------------------------------------- training
+  // Backpropagation through time over a window of Steps steps of Batch
+  // sequences (ctnn::sequence_trainer). Rows are time-major: row t·Batch + b
+  // is step t of sequence b. Forward: the input projections of every step by
+  // one GEMM (gx = b_ih + W_ih·x, into the cache), then per step one GEMM for
+  // the Batch recurrent products (gh = b_hh + W_hh·h) and the gate equations;
+  // the cache keeps the activated gates (GRU r z n, LSTM i f g o), the GRU's
+  // gh_n (LSTM: the cell state c') and the state the window started from.
+  // Backward runs the steps in reverse, carrying dL/dh (and dL/dc) from step
+  // to step; the gradient stops at the window's start (as PyTorch's detach()
+  // between windows). dW_ih, dW_hh, the biases and dX are GEMMs over the
+  // whole window once the loop is done.
+  template <std::size_t Batch, std::size_t Steps>
+  struct train_sequence_cache {
+    static constexpr std::size_t rows = Batch * Steps;
+    alignas(alignment) std::array<float, rows * row> act{};            // gates after their activations
+    alignas(alignment) std::array<float, rows * hidden_padded> aux{};  // GRU: W_hn·h + b_hn; LSTM: c'
+    alignas(alignment) std::array<float, Batch * hidden_padded> h0{};  // the window's initial h
+    alignas(alignment) std::array<float, (gates == 4 ? Batch * hidden_padded : 0)> c0{};
+    alignas(alignment) std::array<float, (gates == 4 ? rows * hidden_padded : 0)> tc{};  // LSTM: tanh(c')
+  };
+  /// Scratch: the GRU's dL/d(gh) for every row (the LSTM's equals dL/d(gx),
+  /// kept in the cache), one transposed weight matrix, dL/dh and dL/dc.
+  template <std::size_t Batch, std::size_t Steps>
+  static constexpr std::size_t train_sequence_scratch =
+      (gates == 3 ? Batch * Steps * row : 0) + row * (in_padded > hidden_padded ? in_padded : hidden_padded) +
+      2 * Batch * hidden_padded + Batch * row;
+
+  template <class Backend, std::size_t Batch, std::size_t Steps, class States>
+  constexpr void train_forward_sequence(train_sequence_cache<Batch, Steps>& c, States&& st, const float* X, float* Y,
+                                        float* s) const {
+    constexpr std::size_t Hp = hidden_padded, R = Batch * Steps;
+    float* A = c.act.data();
+    Backend::gemm(R, In, row, X, in_padded, 1, ih_data(), row, bias_ih_data(), A, row, false);
+    for (std::size_t b = 0; b < Batch; ++b) {
+      auto& sb = st(b);
+      for (std::size_t u = 0; u < Hp; ++u) c.h0[b * Hp + u] = sb.h[u];
+      if constexpr (gates == 4)
+        for (std::size_t u = 0; u < Hp; ++u) c.c0[b * Hp + u] = sb.c[u];
+    }
+    float* GH = s;  // Batch rows of gh
+    for (std::size_t t = 0; t < Steps; ++t) {
+      const float* hp = t == 0 ? c.h0.data() : Y + (t - 1) * Batch * Hp;
+      float* At = A + t * Batch * row;
+      float* Ht = Y + t * Batch * Hp;
+      float* Xt = c.aux.data() + t * Batch * Hp;
+      Backend::gemm(Batch, H, row, hp, Hp, 1, hh_data(), row, bias_hh_data(), GH, row, false);
+      if constexpr (gates == 3) {
+        for (std::size_t b = 0; b < Batch; ++b)
+          for (std::size_t k = 0; k < 2 * Hp; ++k) At[b * row + k] += GH[b * row + k];
+        Backend::template activate_block<sigmoid>(At, Batch, 2 * Hp, row);  // r, z
+        for (std::size_t b = 0; b < Batch; ++b)
+          for (std::size_t u = 0; u < Hp; ++u) {
+            const float ghn = GH[b * row + 2 * Hp + u];
+            Xt[b * Hp + u] = ghn;
+            At[b * row + 2 * Hp + u] += At[b * row + u] * ghn;
+          }
+        Backend::template activate_block<tanh>(At + 2 * Hp, Batch, Hp, row);  // n
+        for (std::size_t b = 0; b < Batch; ++b)
+          for (std::size_t u = 0; u < Hp; ++u) {
+            const float z = At[b * row + Hp + u], n = At[b * row + 2 * Hp + u];
+            Ht[b * Hp + u] = u < H ? (1.0f - z) * n + z * hp[b * Hp + u] : 0.0f;
+          }
+      } else {
+        for (std::size_t b = 0; b < Batch; ++b)
+          for (std::size_t k = 0; k < row; ++k) At[b * row + k] += GH[b * row + k];
+        Backend::template activate_block<sigmoid>(At, Batch, 2 * Hp, row);       // i, f
+        Backend::template activate_block<tanh>(At + 2 * Hp, Batch, Hp, row);      // g
+        Backend::template activate_block<sigmoid>(At + 3 * Hp, Batch, Hp, row);   // o
+        const float* cp = t == 0 ? c.c0.data() : Xt - Batch * Hp;
+        for (std::size_t b = 0; b < Batch; ++b)
+          for (std::size_t u = 0; u < Hp; ++u) {
+            const float* a = At + b * row;
+            Xt[b * Hp + u] = u < H ? a[Hp + u] * cp[b * Hp + u] + a[u] * a[2 * Hp + u] : 0.0f;
+          }
+        // h' = o ⊙ tanh(c'), tanh(c') kept for backward.
+        float* Tt = c.tc.data() + t * Batch * Hp;
+        for (std::size_t k = 0; k < Batch * Hp; ++k) Tt[k] = Xt[k];
+        Backend::template activate_block<tanh>(Tt, 1, Batch * Hp, Batch * Hp);
+        for (std::size_t b = 0; b < Batch; ++b)
+          for (std::size_t u = 0; u < Hp; ++u) Ht[b * Hp + u] = u < H ? At[b * row + 3 * Hp + u] * Tt[b * Hp + u] : 0.0f;
+      }
+    }
+    for (std::size_t b = 0; b < Batch; ++b) {
+      auto& sb = st(b);
+      const std::size_t last = ((Steps - 1) * Batch + b) * Hp;
+      for (std::size_t u = 0; u < Hp; ++u) sb.h[u] = Y[last + u];
+      if constexpr (gates == 4)
+        for (std::size_t u = 0; u < Hp; ++u) sb.c[u] = c.aux[last + u];
+    }
+  }
+
+  template <class Backend, std::size_t Batch, std::size_t Steps>
+  constexpr void train_backward_sequence(train_sequence_cache<Batch, Steps>& c, const float* X, const float* Y,
+                                         const float* dY, float* dX, float* grad, float* s) const {
+    constexpr std::size_t Hp = hidden_padded, R = Batch * Steps;
+    constexpr std::size_t WT = in_padded > Hp ? in_padded : Hp;
+    float* dA = c.act.data();  // the gates become dL/d(gx), step by step
+    float* dGH = gates == 3 ? s : dA;
+    float* Wt = s + (gates == 3 ? R * row : 0);
+    float* dh = Wt + row * WT;
+    float* dc = dh + Batch * Hp;
+    // W_hhᵀ: row * Hp floats, column gu of W_hh as a row.
+    for (std::size_t k = 0; k < row; ++k)
+      for (std::size_t j = 0; j < Hp; ++j) Wt[k * Hp + j] = j < H ? p_[(In + j) * row + k] : 0.0f;
+    for (std::size_t k = 0; k < 2 * Batch * Hp; ++k) dh[k] = 0.0f;  // dh and dc
+    for (std::size_t t = Steps; t-- > 0;) {
+      const float* hp = t == 0 ? c.h0.data() : Y + (t - 1) * Batch * Hp;
+      const float* dYt = dY + t * Batch * Hp;
+      const float* Xt = c.aux.data() + t * Batch * Hp;
+      float* At = dA + t * Batch * row;
+      float* Gt = dGH + t * Batch * row;
+      for (std::size_t b = 0; b < Batch; ++b) {
+        float* a = At + b * row;
+        float* g = Gt + b * row;
+        for (std::size_t u = 0; u < Hp; ++u) {
+          const bool live = u < H;
+          const float d = dYt[b * Hp + u] + dh[b * Hp + u];
+          if constexpr (gates == 3) {
+            const float r = a[u], z = a[Hp + u], n = a[2 * Hp + u], ghn = Xt[b * Hp + u];
+            const float dan = d * (1.0f - z) * (1.0f - n * n);
+            const float dar = dan * ghn * r * (1.0f - r);
+            const float daz = d * (hp[b * Hp + u] - n) * z * (1.0f - z);
+            a[u] = g[u] = live ? dar : 0.0f;
+            a[Hp + u] = g[Hp + u] = live ? daz : 0.0f;
+            a[2 * Hp + u] = live ? dan : 0.0f;
+            g[2 * Hp + u] = live ? dan * r : 0.0f;
+            dh[b * Hp + u] = live ? d * z : 0.0f;  // + W_hhᵀ·dgh below
+          } else {
+            const float i = a[u], f = a[Hp + u], gg = a[2 * Hp + u], o = a[3 * Hp + u];
+            const float cp = t == 0 ? c.c0[b * Hp + u] : Xt[b * Hp + u - Batch * Hp];
+            const float th = c.tc[(t * Batch + b) * Hp + u];
+            const float dcc = d * o * (1.0f - th * th) + dc[b * Hp + u];
+            a[u] = live ? dcc * gg * i * (1.0f - i) : 0.0f;
+            a[Hp + u] = live ? dcc * cp * f * (1.0f - f) : 0.0f;
+            a[2 * Hp + u] = live ? dcc * i * (1.0f - gg * gg) : 0.0f;
+            a[3 * Hp + u] = live ? d * th * o * (1.0f - o) : 0.0f;
+            dc[b * Hp + u] = live ? dcc * f : 0.0f;
+            dh[b * Hp + u] = 0.0f;
+          }
+        }
+      }
+      Backend::gemm(Batch, row, Hp, Gt, row, 1, Wt, Hp, nullptr, dh, Hp, true);  // dh += dgh·W_hh
+    }
+    float* g_ih = grad;
+    float* g_hh = grad + In * row;
+    Backend::gemm(In, R, row, X, 1, in_padded, dA, row, nullptr, g_ih, row, false);
+    Backend::gemm(H, Batch, row, c.h0.data(), 1, Hp, dGH, row, nullptr, g_hh, row, false);
+    if constexpr (Steps > 1) Backend::gemm(H, R - Batch, row, Y, 1, Hp, dGH + Batch * row, row, nullptr, g_hh, row, true);
+    Backend::column_sums(R, row, dA, row, grad + (In + H) * row);
+    Backend::column_sums(R, row, dGH, row, grad + (In + H + 1) * row);
+    if (dX == nullptr) return;
+    // W_ihᵀ: row rows of in_padded floats.
+    for (std::size_t k = 0; k < row; ++k)
+      for (std::size_t i = 0; i < in_padded; ++i) Wt[k * in_padded + i] = i < In ? p_[i * row + k] : 0.0f;
+    Backend::gemm(R, row, in_padded, dA, row, 1, Wt, in_padded, nullptr, dX, in_padded, false);
+  }
+
   // ------------------------------------------------------------- names
   static std::string cpp_spec_name() {
     return "ctnn::" + std::string(Cell::name) + "<" + std::to_string(H) + ">";

@@ -17,7 +17,7 @@
 
 namespace ctnn {
 namespace detail {
-template <class Owner, std::size_t Batch>
+template <class Owner, std::size_t Batch, std::size_t Steps>
 class train_chain;  // ctnn/detail/train_chain.hpp: needed only when a block is trained
 }  // namespace detail
 
@@ -166,33 +166,64 @@ class residual_layer {
   // ------------------------------------------------------------- training
   template <std::size_t Batch>
   struct train_cache {
-    detail::train_chain<residual_layer, Batch> body;
+    detail::train_chain<residual_layer, Batch, 0> body;
   };
   template <std::size_t Batch>
-  static constexpr std::size_t train_scratch = detail::train_chain<residual_layer, Batch>::scratch_size;
+  static constexpr std::size_t train_scratch = detail::train_chain<residual_layer, Batch, 0>::scratch_size;
 
   template <class Backend, std::size_t Batch>
   constexpr void train_forward(train_cache<Batch>& c, const float* X, float* Y, float* s) const {
     c.body.template forward<Backend>(*this, X, s);
-    const float* out = c.body.output();
-    for (std::size_t i = 0; i < Batch * out_padded; ++i) Y[i] = X[i] + out[i];
+    add_rows(X, c.body.output(), Y, Batch);
   }
   /// dL/dx = dL/dy + body'(x)ᵀ·dL/dy.
   template <class Backend, std::size_t Batch>
   constexpr void train_backward(train_cache<Batch>& c, const float* X, const float*, float* dY, float* dX, float* grad,
                                 float* s) const {
-    float* g = c.body.output_gradient();
-    for (std::size_t i = 0; i < Batch * out_padded; ++i) g[i] = dY[i];
-    c.body.template backward<Backend>(*this, X, dX, grad, s, false);
-    if (dX != nullptr)
-      for (std::size_t i = 0; i < Batch * in_padded; ++i) dX[i] += dY[i];
+    backward_body<Backend>(c.body, X, dY, dX, grad, s, Batch);
   }
   template <std::size_t Batch>
   constexpr void train_commit(train_cache<Batch>& c) {
     c.body.commit(*this);
   }
+  /// A stateful body trains through time (ctnn::sequence_trainer): the
+  /// body's chain over the window, its states those of the block.
+  template <std::size_t Batch, std::size_t Steps>
+  struct train_sequence_cache {
+    detail::train_chain<residual_layer, Batch, Steps> body;
+  };
+  template <std::size_t Batch, std::size_t Steps>
+  static constexpr std::size_t train_sequence_scratch = detail::train_chain<residual_layer, Batch, Steps>::scratch_size;
+
+  template <class Backend, std::size_t Batch, std::size_t Steps, class States>
+  constexpr void train_forward_sequence(train_sequence_cache<Batch, Steps>& c, States&& st, const float* X, float* Y,
+                                        float* s) const {
+    c.body.template forward<Backend>(*this, X, s, st);
+    add_rows(X, c.body.output(), Y, Batch * Steps);
+  }
+  template <class Backend, std::size_t Batch, std::size_t Steps>
+  constexpr void train_backward_sequence(train_sequence_cache<Batch, Steps>& c, const float* X, const float*,
+                                         const float* dY, float* dX, float* grad, float* s) const {
+    backward_body<Backend>(c.body, X, dY, dX, grad, s, Batch * Steps);
+  }
+  template <std::size_t Batch, std::size_t Steps>
+  constexpr void train_commit(train_sequence_cache<Batch, Steps>& c) {
+    c.body.commit(*this);
+  }
 
  private:
+  static constexpr void add_rows(const float* X, const float* out, float* Y, std::size_t rows) {
+    for (std::size_t i = 0; i < rows * out_padded; ++i) Y[i] = X[i] + out[i];
+  }
+  template <class Backend, class Chain>
+  constexpr void backward_body(Chain& body, const float* X, const float* dY, float* dX, float* grad, float* s,
+                               std::size_t rows) const {
+    float* g = body.output_gradient();
+    for (std::size_t i = 0; i < rows * out_padded; ++i) g[i] = dY[i];
+    body.template backward<Backend>(*this, X, dX, grad, s, false);
+    if (dX != nullptr)
+      for (std::size_t i = 0; i < rows * in_padded; ++i) dX[i] += dY[i];
+  }
   constexpr void forward_impl(state& st, const float* x, float* y) const {
     std::array<float, In> out{};
     body_.forward_reference(st, x, out.data());

@@ -138,12 +138,12 @@ void learning_curve_svg(const fs::path& p, const std::vector<double>& train, con
   double lo = 0, hi = 0;
   for (double e : lt) lo = std::min(lo, e), hi = std::max(hi, e);
   for (double e : lv) lo = std::min(lo, e), hi = std::max(hi, e);
-  lo = std::floor(lo), hi = std::ceil(hi + 1e-9);
+  lo = std::floor(lo), hi = std::max(std::ceil(hi), lo + 1);
   const double w = 560, h = 300, dx = train.size() > 1 ? w / static_cast<double>(train.size() - 1) : w;
   const double scale = h / (hi - lo);
   std::string s = "<svg xmlns='http://www.w3.org/2000/svg' width='640' height='380' font-family='sans-serif' font-size='12'>\n"
                   "<rect width='640' height='380' fill='white'/>\n"
-                  "<text x='60' y='20'>amp_model: pre-emphasised ESR (training loss, blue) and validation ESR (red) per epoch, log scale</text>\n";
+                  "<text x='60' y='20'>training loss: pre-emphasised ESR (blue); validation ESR (red); log scale</text>\n";
   for (double d = lo; d <= hi + 1e-9; d += 1) {
     char buf[200];
     const double y = 340 - (d - lo) * scale;
@@ -155,7 +155,10 @@ void learning_curve_svg(const fs::path& p, const std::vector<double>& train, con
   for (double e : lt) st.push_back(e - lo);
   for (double e : lv) sv.push_back(e - lo);
   s += polyline(st, 60, dx, 340, scale, "#1f77b4") + polyline(sv, 60, dx, 340, scale, "#d62728");
-  s += "<text x='300' y='370'>epoch</text>\n</svg>\n";
+  char axis[200];
+  std::snprintf(axis, sizeof axis, "<text x='56' y='358'>1</text><text x='606' y='358'>%zu</text><text x='300' y='372'>epoch</text>\n",
+                train.size());
+  s += std::string(axis) + "</svg>\n";
   write_text(p, s);
 }
 

@@ -124,37 +124,44 @@ struct esr_loss {
   /// `outputs` floats, sequence-major ([b][s][o]). Writes dL/dy, same layout.
   static constexpr double window(const float* y, const float* t, std::size_t batch, std::size_t steps,
                                  std::size_t outputs, float* grad) noexcept {
-    constexpr double c = pre_emphasis;
-    const std::size_t first = c != 0.0 ? 1 : 0;
-    auto at = [&](const float* v, std::size_t b, std::size_t s, std::size_t o) {
-      const std::size_t i = (b * steps + s) * outputs + o;
-      return c != 0.0 ? static_cast<double>(v[i]) - c * v[i - outputs] : static_cast<double>(v[i]);
-    };
-    if (steps <= first) {
+    constexpr float c = static_cast<float>(pre_emphasis);
+    constexpr std::size_t first = Num != 0 ? 1 : 0;
+    const std::size_t n = batch * outputs * (steps > first ? steps - first : 0);
+    if (n == 0) {
       for (std::size_t i = 0; i < batch * steps * outputs; ++i) grad[i] = 0.0f;
       return 0.0;
     }
-    const double n = static_cast<double>(batch * (steps - first) * outputs);
+    // Pass 1: the filtered difference d = H(y) − H(t) (into grad, in float:
+    // the filter's output is what the loss sees) and the sums, in double.
     double err = 0, energy = 0;
     for (std::size_t b = 0; b < batch; ++b)
-      for (std::size_t s = first; s < steps; ++s)
-        for (std::size_t o = 0; o < outputs; ++o) {
-          const double d = at(y, b, s, o) - at(t, b, s, o), e = at(t, b, s, o);
-          err += d * d;
-          energy += e * e;
+      for (std::size_t o = 0; o < outputs; ++o) {
+        const float* ys = y + b * steps * outputs + o;
+        const float* ts = t + b * steps * outputs + o;
+        float* gs = grad + b * steps * outputs + o;
+        if constexpr (first == 1) gs[0] = 0.0f;
+        for (std::size_t s = first; s < steps; ++s) {
+          const std::size_t i = s * outputs;
+          const double et = first ? ts[i] - pre_emphasis * ts[i - outputs] : ts[i];
+          const double ey = first ? ys[i] - pre_emphasis * ys[i - outputs] : ys[i];
+          err += (ey - et) * (ey - et);
+          energy += et * et;
+          gs[i] = static_cast<float>(ey - et);
         }
-    const double den = energy / n + epsilon;
-    // dL/d(filtered y)[s] = 2·d[s]/(n·den); the filter's transpose gives
-    // dL/dy[s] = g[s] − c·g[s+1].
-    const double k = 2.0 / (n * den);
+      }
+    const double den = energy / static_cast<double>(n) + epsilon;
+    // Pass 2: dL/dH(y)[s] = k·d[s]; the filter's transpose gives
+    // dL/dy[s] = k·(d[s] − c·d[s+1]) (d[0] = 0 with pre-emphasis).
+    const float k = static_cast<float>(2.0 / (static_cast<double>(n) * den));
     for (std::size_t b = 0; b < batch; ++b)
-      for (std::size_t o = 0; o < outputs; ++o)
+      for (std::size_t o = 0; o < outputs; ++o) {
+        float* gs = grad + b * steps * outputs + o;
         for (std::size_t s = 0; s < steps; ++s) {
-          double g = s >= first ? k * (at(y, b, s, o) - at(t, b, s, o)) : 0.0;
-          if (c != 0.0 && s + 1 < steps) g -= c * k * (at(y, b, s + 1, o) - at(t, b, s + 1, o));
-          grad[(b * steps + s) * outputs + o] = static_cast<float>(g);
+          const float next = first && s + 1 < steps ? gs[(s + 1) * outputs] : 0.0f;
+          gs[s * outputs] = k * (gs[s * outputs] - c * next);
         }
-    return err / n / den;
+      }
+    return err / static_cast<double>(n) / den;
   }
 };
 /// Plain error-to-signal ratio, no pre-emphasis.

@@ -185,13 +185,14 @@ class sequence_trainer {
   }
 
   constexpr float forward_backward(const Net& net, input_window x, target_window y) {
-    // Sequence-major in, time-major (row t·Batch + b) inside.
-    for (std::size_t b = 0; b < Batch; ++b)
-      for (std::size_t t = 0; t < Steps; ++t) {
+    // Sequence-major in, time-major (row t·Batch + b) inside; the padding
+    // lanes of x_ are zero from construction on and never written.
+    // (t outer: the padded side streams, the window's side stays in cache.)
+    for (std::size_t t = 0; t < Steps; ++t)
+      for (std::size_t b = 0; b < Batch; ++b) {
         float* row = x_.data() + (t * Batch + b) * in_padded;
         const float* src = x.data() + (b * Steps + t) * in;
         for (std::size_t i = 0; i < in; ++i) row[i] = src[i];
-        for (std::size_t i = in; i < in_padded; ++i) row[i] = 0.0f;
       }
     chain_.template forward<backend>(net, x_.data(), scratch_.data(),
                                      [this](std::size_t b) -> state_type& { return states_[b]; });
@@ -202,16 +203,18 @@ class sequence_trainer {
 
   constexpr float compute_loss(target_window y) {
     const float* a = chain_.output();
-    float* g = chain_.output_gradient();
-    for (std::size_t i = 0; i < rows * out_padded; ++i) g[i] = 0.0f;
+    float* g = chain_.output_gradient();  // rows of out_padded; backward may leave anything there
     if constexpr (windowed) {
-      for (std::size_t b = 0; b < Batch; ++b)
-        for (std::size_t t = 0; t < Steps; ++t)
+      for (std::size_t t = 0; t < Steps; ++t)
+        for (std::size_t b = 0; b < Batch; ++b)
           for (std::size_t o = 0; o < out; ++o) y_[(b * Steps + t) * out + o] = a[(t * Batch + b) * out_padded + o];
       const double l = L::window(y_.data(), y.data(), Batch, Steps, out, dy_.data());
-      for (std::size_t b = 0; b < Batch; ++b)
-        for (std::size_t t = 0; t < Steps; ++t)
-          for (std::size_t o = 0; o < out; ++o) g[(t * Batch + b) * out_padded + o] = dy_[(b * Steps + t) * out + o];
+      for (std::size_t t = 0; t < Steps; ++t)
+        for (std::size_t b = 0; b < Batch; ++b) {
+          float* gr = g + (t * Batch + b) * out_padded;
+          for (std::size_t o = 0; o < out; ++o) gr[o] = dy_[(b * Steps + t) * out + o];
+          for (std::size_t o = out; o < out_padded; ++o) gr[o] = 0.0f;
+        }
       return static_cast<float>(l);
     } else {
       const float* z = chain_.logits();

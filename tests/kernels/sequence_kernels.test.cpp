@@ -2,7 +2,8 @@
 // The sequence layers' Highway kernels (GRU, LSTM, causal Conv1D) against
 // their scalar references, on every target this machine supports, step by
 // step each step from the same state: hidden sizes 1, 3, 8, 15, 16, 17, 33, 64 (and
-// input extents 1, 5, 16, 33), kernel sizes 1–5 with dilations 1, 2, 4.
+// input extents 1, 5, 16, 33), kernel sizes 1–5 with dilations 1, 2, 4; and
+// the gate kernels of the GRU/LSTM training step (BPTT) at the same sizes.
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sequence_kernels.test.cpp"
@@ -178,6 +179,90 @@ Compare ConvCompare() {
   return c;
 }
 
+/// The training step's gate kernels (RecurrentTrainForward/Backward)
+/// against the layer's scalar twins (gates_forward_reference/
+/// gates_backward_reference) for `rows` rows from random pre-activations,
+/// states and gradients (padding lanes zero, as in a window): every output
+/// within 2e-6·(1 + |ref|) (the SIMD activations are ≤ 4 ulp, products
+/// fused or not), and every padding lane exactly zero.
+template <class Layer>
+void CompareTrainGates(Compare& c, std::uint64_t seed) {
+  constexpr std::size_t Hp = Layer::hidden_padded, R = Layer::row, H = Layer::hidden, rows = 3;
+  constexpr bool lstm = Layer::gates == 4;
+  auto layer = std::make_unique<Layer>();
+  ctnn::rng g(seed);
+  auto fill = [&](float* p, std::size_t n, std::size_t width, float lo, float hi) {
+    for (std::size_t k = 0; k < n; ++k) p[k] = k % width % Hp < H ? uniform(g, lo, hi) : 0.0f;
+  };
+  alignas(64) float a0[rows * R], gh[rows * R], hp[rows * Hp], cp[rows * Hp];
+  fill(a0, rows * R, Hp, -4.0f, 4.0f);
+  fill(gh, rows * R, Hp, -2.0f, 2.0f);
+  fill(hp, rows * Hp, Hp, -1.0f, 1.0f);
+  fill(cp, rows * Hp, Hp, -2.0f, 2.0f);
+  if constexpr (lstm)  // the LSTM's A already holds gx + gh
+    for (std::size_t k = 0; k < rows * R; ++k) a0[k] += gh[k];
+  auto close = [&](const float* simd, const float* ref, std::size_t n, std::size_t width) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k % width % Hp >= H) {
+        c.add(simd[k] == 0.0f ? 0.0 : 1.0, 0.0);
+      } else {
+        c.add(std::abs(static_cast<double>(simd[k]) - ref[k]), 2e-6 * (1.0 + std::abs(ref[k])));
+      }
+    }
+  };
+  // Forward.
+  alignas(64) float as[rows * R], ar[rows * R], auxs[rows * Hp], auxr[rows * Hp], tcs[rows * Hp], tcr[rows * Hp],
+      hs[rows * Hp], hr[rows * Hp];
+  std::copy(a0, a0 + rows * R, as);
+  std::copy(a0, a0 + rows * R, ar);
+  std::fill(tcs, tcs + rows * Hp, 0.0f);
+  std::fill(tcr, tcr + rows * Hp, 0.0f);
+  k::RecurrentTrainForward(k::SimdTag(), *layer, as, gh, hp, cp, auxs, tcs, hs, rows);
+  Layer::gates_forward_reference(ar, gh, hp, cp, auxr, tcr, hr, rows);
+  for (std::size_t k = 0; k < rows * R; ++k)  // activated gates: padding lanes hold act(0), unread
+    if (k % Hp < H) c.add(std::abs(static_cast<double>(as[k]) - ar[k]), 2e-6 * (1.0 + std::abs(ar[k])));
+  close(auxs, auxr, rows * Hp, Hp);
+  close(hs, hr, rows * Hp, Hp);
+  if constexpr (lstm) close(tcs, tcr, rows * Hp, Hp);
+  // Backward, both from the reference's gates.
+  alignas(64) float dy[rows * Hp], dh0[rows * Hp], dc0[rows * Hp];
+  fill(dy, rows * Hp, Hp, -1.0f, 1.0f);
+  fill(dh0, rows * Hp, Hp, -1.0f, 1.0f);
+  fill(dc0, rows * Hp, Hp, -1.0f, 1.0f);
+  alignas(64) float bs[rows * R], br[rows * R], gs[rows * R], gr[rows * R], dhs[rows * Hp], dhr[rows * Hp],
+      dcs[rows * Hp], dcr[rows * Hp], dbis[R], dbir[R], dbhs[R], dbhr[R];
+  std::copy(ar, ar + rows * R, bs);
+  std::copy(ar, ar + rows * R, br);
+  std::copy(dh0, dh0 + rows * Hp, dhs);
+  std::copy(dh0, dh0 + rows * Hp, dhr);
+  std::copy(dc0, dc0 + rows * Hp, dcs);
+  std::copy(dc0, dc0 + rows * Hp, dcr);
+  for (std::size_t k = 0; k < R; ++k)  // they accumulate; padding lanes zero, as in a window
+    dbis[k] = dbir[k] = dbhs[k] = dbhr[k] = k % Hp < H ? 0.5f : 0.0f;
+  k::RecurrentTrainBackward(k::SimdTag(), *layer, bs, gs, auxr, tcr, hp, cp, dy, dhs, dcs, dbis, dbhs, rows);
+  Layer::gates_backward_reference(br, gr, auxr, tcr, hp, cp, dy, dhr, dcr, dbir, dbhr, rows);
+  close(bs, br, rows * R, Hp);
+  close(dbis, dbir, R, Hp);
+  if constexpr (lstm) {
+    close(dcs, dcr, rows * Hp, Hp);
+  } else {
+    close(gs, gr, rows * R, Hp);
+    close(dhs, dhr, rows * Hp, Hp);
+    close(dbhs, dbhr, R, Hp);
+  }
+}
+
+template <std::size_t... I>
+void TrainGateSizes(Compare& c, std::index_sequence<I...>) {
+  (CompareTrainGates<ctnn::recurrent_layer<ctnn::detail::gru_cell, 2, kHidden[I]>>(c, 60 + I), ...);
+  (CompareTrainGates<ctnn::recurrent_layer<ctnn::detail::lstm_cell, 2, kHidden[I]>>(c, 70 + I), ...);
+}
+Compare TrainGatesCompare() {
+  Compare c;
+  TrainGateSizes(c, std::make_index_sequence<kHidden.size()>{});
+  return c;
+}
+
 }  // namespace ctnn_test::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -192,6 +277,7 @@ HWY_EXPORT(GruCompare);
 HWY_EXPORT(LstmCompare);
 HWY_EXPORT(ConvCompare);
 HWY_EXPORT(GateErrors);
+HWY_EXPORT(TrainGatesCompare);
 
 template <class F>
 void ForEachTarget(F&& body) {
@@ -220,6 +306,15 @@ TEST_CASE("sequence kernels: GRU steps match the scalar reference on every targe
 TEST_CASE("sequence kernels: LSTM steps match the scalar reference on every target", "[kernels][lstm]") {
   ForEachTarget([] {
     const Compare c = HWY_DYNAMIC_DISPATCH(LstmCompare)();
+    INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
+    CHECK(c.count > 10000);
+    CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("sequence kernels: GRU/LSTM training-step gates (forward and backward) match their scalar twins on every target",
+          "[kernels][gru][lstm][training]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(TrainGatesCompare)();
     INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
     CHECK(c.count > 10000);
     CHECK(c.worst <= 1.0);

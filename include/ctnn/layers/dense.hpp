@@ -219,7 +219,10 @@ class dense_layer {
                                 float* grad, float* s) const {
     constexpr std::size_t Outp = out_padded;
     float* z = c.z.data();
-    if constexpr (Act::elementwise) {
+    if constexpr (std::is_same_v<Act, identity>) {  // dZ = dY
+      train_backward_logits<Backend, Batch>(c, X, Y, dY, dX, grad, s);
+      return;
+    } else if constexpr (Act::elementwise) {
       Backend::template activation_backward<Act>(detail::backward_from_input<Act> ? z : Y, dY, z, Batch * Outp);
     } else {
       for (std::size_t b = 0; b < Batch; ++b) {

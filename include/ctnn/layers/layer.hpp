@@ -65,6 +65,21 @@ namespace ctnn {
 /// X, Y, dY and dX hold Batch rows of in_padded / out_padded floats (padding
 /// lanes zero); dY may be overwritten; dX is null for the first layer; grad
 /// receives parameter_storage floats laid out like the storage.
+///
+/// Training through time (a stateful layer in ctnn::sequence_trainer; a
+/// stateless layer trains on the window's Batch·Steps rows with the members
+/// above):
+///   template <std::size_t Batch, std::size_t Steps> struct train_sequence_cache;
+///   template <std::size_t Batch, std::size_t Steps> static constexpr std::size_t train_sequence_scratch;
+///   template <class Backend, std::size_t Batch, std::size_t Steps, class States>
+///   constexpr void train_forward_sequence(cache&, States&& st, const float* X, float* Y, float* scratch) const;
+///   template <class Backend, std::size_t Batch, std::size_t Steps>
+///   constexpr void train_backward_sequence(cache&, const float* X, const float* Y, const float* dY,
+///                                          float* dX, float* grad, float* scratch) const;
+/// Rows are time-major: row t·Batch + b is step t of sequence b (Batch·Steps
+/// rows). st(b) is the `state&` of sequence b: read where the window starts,
+/// left where it ends. The gradient stops at the window's start (the state
+/// it started from is a constant).
 namespace detail {
 
 /// A layer with no state: the state type stateless layers get.

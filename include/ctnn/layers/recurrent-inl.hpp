@@ -337,6 +337,110 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const recurrent_layer<Cell, In, H>
   }
 }
 
+// ------------------------------------------------------------- training
+// The gate equations of one step of a BPTT window (recurrent.hpp's
+// train_*_sequence; their scalar loops are the constant-expression twin and
+// the reference of tests/kernels/sequence_kernels), over `rows` rows — the
+// Batch sequences — of H units padded to Hp. One pass per row: activations
+// (Activate's sigmoid ≤ 3 ulp, tanh ≤ 4 ulp, as the dense layers train)
+// and every product of the step in registers. Padding lanes need no mask:
+// zero pre-activations, states and gradients there give zero h, c and
+// gradients. Layouts as recurrent_layer::train_sequence_cache: rows of G·Hp
+// gates (A), Hp floats for everything else.
+
+/// LSTM forward. A: gx + gh of the four gates (in), the activated gates i f
+/// g o (out); cp the previous c; writes c', tanh(c') and h' = o·tanh(c').
+template <class Cell, std::size_t In, std::size_t H>
+HWY_NOINLINE void RecurrentTrainForward(SimdTag, const recurrent_layer<Cell, In, H>&, float* HWY_RESTRICT A,
+                                        const float* HWY_RESTRICT gh, const float* HWY_RESTRICT hp,
+                                        const float* HWY_RESTRICT cp, float* HWY_RESTRICT aux,
+                                        float* HWY_RESTRICT tc, float* HWY_RESTRICT h, std::size_t rows) {
+  constexpr std::size_t Hp = recurrent_layer<Cell, In, H>::hidden_padded, R = Cell::gates * Hp;
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
+  const auto one = hn::Set(d, 1.0f);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t u = 0; u < Hp; u += N) {
+      float* a = A + r * R + u;
+      const std::size_t at = r * Hp + u;
+      if constexpr (Cell::gates == 4) {  // gh was accumulated into A
+        const auto i = Activate(d, hn::Load(d, a), sigmoid{}), f = Activate(d, hn::Load(d, a + Hp), sigmoid{});
+        const auto g = Activate(d, hn::Load(d, a + 2 * Hp), tanh{}), o = Activate(d, hn::Load(d, a + 3 * Hp), sigmoid{});
+        const auto c = hn::MulAdd(f, hn::Load(d, cp + at), hn::Mul(i, g));
+        const auto t = Activate(d, c, tanh{});
+        hn::Store(i, d, a), hn::Store(f, d, a + Hp), hn::Store(g, d, a + 2 * Hp), hn::Store(o, d, a + 3 * Hp);
+        hn::Store(c, d, aux + at), hn::Store(t, d, tc + at), hn::Store(hn::Mul(o, t), d, h + at);
+      } else {  // GRU: gh separately (r multiplies gh_n alone); aux ← gh_n
+        const float* g = gh + r * R + u;
+        const auto rr = Activate(d, hn::Add(hn::Load(d, a), hn::Load(d, g)), sigmoid{});
+        const auto z = Activate(d, hn::Add(hn::Load(d, a + Hp), hn::Load(d, g + Hp)), sigmoid{});
+        const auto ghn = hn::Load(d, g + 2 * Hp);
+        const auto n = Activate(d, hn::MulAdd(rr, ghn, hn::Load(d, a + 2 * Hp)), tanh{});
+        hn::Store(rr, d, a), hn::Store(z, d, a + Hp), hn::Store(n, d, a + 2 * Hp), hn::Store(ghn, d, aux + at);
+        hn::Store(hn::MulAdd(hn::Sub(one, z), n, hn::Mul(z, hn::Load(d, hp + at))), d, h + at);
+      }
+    }
+  }
+}
+
+/// Backward of one step from dL/dh' = dY + dh (dh: carried from the step
+/// after). A: the activated gates (in), dL/d(gx) (out); G: dL/d(gh) (GRU;
+/// the LSTM's is A); dc: dL/dc carried (LSTM, in/out). dh out: the GRU's
+/// direct part dL/dh'·z (the caller adds W_hhᵀ·dgh); the LSTM's is unused.
+/// dbi += Σ_rows dL/d(gx), dbh += Σ_rows dL/d(gh) (GRU): the bias
+/// gradients, summed while the step's gradients are in registers.
+template <class Cell, std::size_t In, std::size_t H>
+HWY_NOINLINE void RecurrentTrainBackward(SimdTag, const recurrent_layer<Cell, In, H>&, float* HWY_RESTRICT A,
+                                         float* HWY_RESTRICT G, const float* HWY_RESTRICT aux,
+                                         const float* HWY_RESTRICT tc, const float* HWY_RESTRICT hp,
+                                         const float* HWY_RESTRICT cp, const float* HWY_RESTRICT dY,
+                                         float* HWY_RESTRICT dh, float* HWY_RESTRICT dc, float* HWY_RESTRICT dbi,
+                                         float* HWY_RESTRICT dbh, std::size_t rows) {
+  constexpr std::size_t Hp = recurrent_layer<Cell, In, H>::hidden_padded, R = Cell::gates * Hp;
+  const FloatTag d;
+  const std::size_t N = hn::Lanes(d);
+  const auto one = hn::Set(d, 1.0f);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t u = 0; u < Hp; u += N) {
+      float* a = A + r * R + u;
+      const std::size_t at = r * Hp + u;
+      const auto dd = hn::Add(hn::Load(d, dY + at), hn::Load(d, dh + at));
+      if constexpr (Cell::gates == 4) {
+        const auto i = hn::Load(d, a), f = hn::Load(d, a + Hp), g = hn::Load(d, a + 2 * Hp), o = hn::Load(d, a + 3 * Hp);
+        const auto t = hn::Load(d, tc + at);
+        const auto dcc = hn::MulAdd(hn::Mul(dd, o), hn::NegMulAdd(t, t, one), hn::Load(d, dc + at));
+        const auto di = hn::Mul(hn::Mul(dcc, g), hn::Mul(i, hn::Sub(one, i)));
+        const auto df = hn::Mul(hn::Mul(dcc, hn::Load(d, cp + at)), hn::Mul(f, hn::Sub(one, f)));
+        const auto dg = hn::Mul(hn::Mul(dcc, i), hn::NegMulAdd(g, g, one));
+        const auto dO = hn::Mul(hn::Mul(dd, t), hn::Mul(o, hn::Sub(one, o)));
+        hn::Store(di, d, a), hn::Store(df, d, a + Hp), hn::Store(dg, d, a + 2 * Hp), hn::Store(dO, d, a + 3 * Hp);
+        hn::Store(hn::Mul(dcc, f), d, dc + at);
+        hn::Store(hn::Add(hn::Load(d, dbi + u), di), d, dbi + u);
+        hn::Store(hn::Add(hn::Load(d, dbi + Hp + u), df), d, dbi + Hp + u);
+        hn::Store(hn::Add(hn::Load(d, dbi + 2 * Hp + u), dg), d, dbi + 2 * Hp + u);
+        hn::Store(hn::Add(hn::Load(d, dbi + 3 * Hp + u), dO), d, dbi + 3 * Hp + u);
+      } else {
+        float* g = G + r * R + u;
+        const auto rr = hn::Load(d, a), z = hn::Load(d, a + Hp), n = hn::Load(d, a + 2 * Hp);
+        const auto dan = hn::Mul(hn::Mul(dd, hn::Sub(one, z)), hn::NegMulAdd(n, n, one));
+        const auto dar = hn::Mul(hn::Mul(dan, hn::Load(d, aux + at)), hn::Mul(rr, hn::Sub(one, rr)));
+        const auto daz = hn::Mul(hn::Mul(dd, hn::Sub(hn::Load(d, hp + at), n)), hn::Mul(z, hn::Sub(one, z)));
+        const auto dgn = hn::Mul(dan, rr);
+        hn::Store(dar, d, a), hn::Store(dar, d, g);
+        hn::Store(daz, d, a + Hp), hn::Store(daz, d, g + Hp);
+        hn::Store(dan, d, a + 2 * Hp), hn::Store(dgn, d, g + 2 * Hp);
+        hn::Store(hn::Mul(dd, z), d, dh + at);
+        const auto sr = hn::Add(hn::Load(d, dbi + u), dar), sz = hn::Add(hn::Load(d, dbi + Hp + u), daz);
+        hn::Store(sr, d, dbi + u), hn::Store(sz, d, dbi + Hp + u);
+        hn::Store(hn::Add(hn::Load(d, dbi + 2 * Hp + u), dan), d, dbi + 2 * Hp + u);
+        hn::Store(hn::Add(hn::Load(d, dbh + u), dar), d, dbh + u);
+        hn::Store(hn::Add(hn::Load(d, dbh + Hp + u), daz), d, dbh + Hp + u);
+        hn::Store(hn::Add(hn::Load(d, dbh + 2 * Hp + u), dgn), d, dbh + 2 * Hp + u);
+      }
+    }
+  }
+}
+
 }  // namespace ctnn::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "ctnn/activations.hpp"
 #include "ctnn/config.hpp"
@@ -175,7 +176,8 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
     alignas(alignment) std::array<float, (gates == 4 ? Batch * hidden_padded : 0)> c0{};
     alignas(alignment) std::array<float, (gates == 4 ? rows * hidden_padded : 0)> tc{};  // LSTM: tanh(c')
   };
-  /// Scratch: the GRU's dL/d(gh) for every row (the LSTM's equals dL/d(gx),
+  /// Scratch: forward, the GRU's gh of one step (the LSTM's: b_ih + b_hh);
+  /// backward, the GRU's dL/d(gh) for every row (the LSTM's equals dL/d(gx),
   /// kept in the cache), one transposed weight matrix, dL/dh and dL/dc.
   template <std::size_t Batch, std::size_t Steps>
   static constexpr std::size_t train_sequence_scratch =
@@ -187,54 +189,36 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
                                         float* s) const {
     constexpr std::size_t Hp = hidden_padded, R = Batch * Steps;
     float* A = c.act.data();
-    Backend::gemm(R, In, row, X, in_padded, 1, ih_data(), row, bias_ih_data(), A, row, false);
+    // The LSTM's b_hh joins b_ih in the projection of the whole window, and
+    // each step's W_hh·h is accumulated into A; the GRU keeps gh apart (r
+    // multiplies gh_n alone).
+    float* GH = s;                // GRU: Batch rows of gh
+    float* bias = s + Batch * row;  // LSTM: b_ih + b_hh
+    if constexpr (gates == 4)
+      for (std::size_t k = 0; k < row; ++k) bias[k] = bias_ih_data()[k] + bias_hh_data()[k];
+    Backend::gemm(R, In, row, X, in_padded, 1, ih_data(), row, gates == 4 ? bias : bias_ih_data(), A, row, false);
     for (std::size_t b = 0; b < Batch; ++b) {
       auto& sb = st(b);
       for (std::size_t u = 0; u < Hp; ++u) c.h0[b * Hp + u] = sb.h[u];
       if constexpr (gates == 4)
         for (std::size_t u = 0; u < Hp; ++u) c.c0[b * Hp + u] = sb.c[u];
     }
-    float* GH = s;  // Batch rows of gh
     for (std::size_t t = 0; t < Steps; ++t) {
-      const float* hp = t == 0 ? c.h0.data() : Y + (t - 1) * Batch * Hp;
+      const std::size_t at = t * Batch * Hp;
+      const float* hp = t == 0 ? c.h0.data() : Y + at - Batch * Hp;
+      const float* cp = gates == 3 ? nullptr : (t == 0 ? c.c0.data() : c.aux.data() + at - Batch * Hp);
       float* At = A + t * Batch * row;
-      float* Ht = Y + t * Batch * Hp;
-      float* Xt = c.aux.data() + t * Batch * Hp;
-      Backend::gemm(Batch, H, row, hp, Hp, 1, hh_data(), row, bias_hh_data(), GH, row, false);
-      if constexpr (gates == 3) {
-        for (std::size_t b = 0; b < Batch; ++b)
-          for (std::size_t k = 0; k < 2 * Hp; ++k) At[b * row + k] += GH[b * row + k];
-        Backend::template activate_block<sigmoid>(At, Batch, 2 * Hp, row);  // r, z
-        for (std::size_t b = 0; b < Batch; ++b)
-          for (std::size_t u = 0; u < Hp; ++u) {
-            const float ghn = GH[b * row + 2 * Hp + u];
-            Xt[b * Hp + u] = ghn;
-            At[b * row + 2 * Hp + u] += At[b * row + u] * ghn;
-          }
-        Backend::template activate_block<tanh>(At + 2 * Hp, Batch, Hp, row);  // n
-        for (std::size_t b = 0; b < Batch; ++b)
-          for (std::size_t u = 0; u < Hp; ++u) {
-            const float z = At[b * row + Hp + u], n = At[b * row + 2 * Hp + u];
-            Ht[b * Hp + u] = u < H ? (1.0f - z) * n + z * hp[b * Hp + u] : 0.0f;
-          }
+      float* tc = gates == 4 ? c.tc.data() + at : nullptr;
+      if constexpr (gates == 4) {
+        Backend::gemm(Batch, H, row, hp, Hp, 1, hh_data(), row, nullptr, At, row, true);
       } else {
-        for (std::size_t b = 0; b < Batch; ++b)
-          for (std::size_t k = 0; k < row; ++k) At[b * row + k] += GH[b * row + k];
-        Backend::template activate_block<sigmoid>(At, Batch, 2 * Hp, row);       // i, f
-        Backend::template activate_block<tanh>(At + 2 * Hp, Batch, Hp, row);      // g
-        Backend::template activate_block<sigmoid>(At + 3 * Hp, Batch, Hp, row);   // o
-        const float* cp = t == 0 ? c.c0.data() : Xt - Batch * Hp;
-        for (std::size_t b = 0; b < Batch; ++b)
-          for (std::size_t u = 0; u < Hp; ++u) {
-            const float* a = At + b * row;
-            Xt[b * Hp + u] = u < H ? a[Hp + u] * cp[b * Hp + u] + a[u] * a[2 * Hp + u] : 0.0f;
-          }
-        // h' = o ⊙ tanh(c'), tanh(c') kept for backward.
-        float* Tt = c.tc.data() + t * Batch * Hp;
-        for (std::size_t k = 0; k < Batch * Hp; ++k) Tt[k] = Xt[k];
-        Backend::template activate_block<tanh>(Tt, 1, Batch * Hp, Batch * Hp);
-        for (std::size_t b = 0; b < Batch; ++b)
-          for (std::size_t u = 0; u < Hp; ++u) Ht[b * Hp + u] = u < H ? At[b * row + 3 * Hp + u] * Tt[b * Hp + u] : 0.0f;
+        Backend::gemm(Batch, H, row, hp, Hp, 1, hh_data(), row, bias_hh_data(), GH, row, false);
+      }
+      if (std::is_constant_evaluated()) {
+        gates_forward_reference(At, GH, hp, cp, c.aux.data() + at, tc, Y + at, Batch);
+      } else {
+        RecurrentTrainForward(typename Backend::simd_tag{}, *this, At, GH, hp, cp, c.aux.data() + at, tc, Y + at,
+                              Batch);
       }
     }
     for (std::size_t b = 0; b < Batch; ++b) {
@@ -260,56 +244,111 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
     for (std::size_t k = 0; k < row; ++k)
       for (std::size_t j = 0; j < Hp; ++j) Wt[k * Hp + j] = j < H ? p_[(In + j) * row + k] : 0.0f;
     for (std::size_t k = 0; k < 2 * Batch * Hp; ++k) dh[k] = 0.0f;  // dh and dc
+    float* dbi = grad + (In + H) * row;  // the bias gradients, summed step by step
+    float* dbh = grad + (In + H + 1) * row;
+    for (std::size_t k = 0; k < 2 * row; ++k) dbi[k] = 0.0f;
     for (std::size_t t = Steps; t-- > 0;) {
-      const float* hp = t == 0 ? c.h0.data() : Y + (t - 1) * Batch * Hp;
-      const float* dYt = dY + t * Batch * Hp;
-      const float* Xt = c.aux.data() + t * Batch * Hp;
+      const std::size_t at = t * Batch * Hp;
+      const float* hp = t == 0 ? c.h0.data() : Y + at - Batch * Hp;
+      const float* cp = gates == 3 ? nullptr : (t == 0 ? c.c0.data() : c.aux.data() + at - Batch * Hp);
+      const float* tc = gates == 4 ? c.tc.data() + at : nullptr;
       float* At = dA + t * Batch * row;
       float* Gt = dGH + t * Batch * row;
-      for (std::size_t b = 0; b < Batch; ++b) {
-        float* a = At + b * row;
-        float* g = Gt + b * row;
-        for (std::size_t u = 0; u < Hp; ++u) {
-          const bool live = u < H;
-          const float d = dYt[b * Hp + u] + dh[b * Hp + u];
-          if constexpr (gates == 3) {
-            const float r = a[u], z = a[Hp + u], n = a[2 * Hp + u], ghn = Xt[b * Hp + u];
-            const float dan = d * (1.0f - z) * (1.0f - n * n);
-            const float dar = dan * ghn * r * (1.0f - r);
-            const float daz = d * (hp[b * Hp + u] - n) * z * (1.0f - z);
-            a[u] = g[u] = live ? dar : 0.0f;
-            a[Hp + u] = g[Hp + u] = live ? daz : 0.0f;
-            a[2 * Hp + u] = live ? dan : 0.0f;
-            g[2 * Hp + u] = live ? dan * r : 0.0f;
-            dh[b * Hp + u] = live ? d * z : 0.0f;  // + W_hhᵀ·dgh below
-          } else {
-            const float i = a[u], f = a[Hp + u], gg = a[2 * Hp + u], o = a[3 * Hp + u];
-            const float cp = t == 0 ? c.c0[b * Hp + u] : Xt[b * Hp + u - Batch * Hp];
-            const float th = c.tc[(t * Batch + b) * Hp + u];
-            const float dcc = d * o * (1.0f - th * th) + dc[b * Hp + u];
-            a[u] = live ? dcc * gg * i * (1.0f - i) : 0.0f;
-            a[Hp + u] = live ? dcc * cp * f * (1.0f - f) : 0.0f;
-            a[2 * Hp + u] = live ? dcc * i * (1.0f - gg * gg) : 0.0f;
-            a[3 * Hp + u] = live ? d * th * o * (1.0f - o) : 0.0f;
-            dc[b * Hp + u] = live ? dcc * f : 0.0f;
-            dh[b * Hp + u] = 0.0f;
-          }
-        }
+      if (std::is_constant_evaluated()) {
+        gates_backward_reference(At, Gt, c.aux.data() + at, tc, hp, cp, dY + at, dh, dc, dbi, dbh, Batch);
+      } else {
+        RecurrentTrainBackward(typename Backend::simd_tag{}, *this, At, Gt, c.aux.data() + at, tc, hp, cp, dY + at,
+                               dh, dc, dbi, dbh, Batch);
       }
-      Backend::gemm(Batch, row, Hp, Gt, row, 1, Wt, Hp, nullptr, dh, Hp, true);  // dh += dgh·W_hh
+      // dh = W_hhᵀ·dgh (+ the GRU's direct part z·dL/dh').
+      Backend::gemm(Batch, row, Hp, Gt, row, 1, Wt, Hp, nullptr, dh, Hp, gates == 3);
     }
     float* g_ih = grad;
     float* g_hh = grad + In * row;
     Backend::gemm(In, R, row, X, 1, in_padded, dA, row, nullptr, g_ih, row, false);
     Backend::gemm(H, Batch, row, c.h0.data(), 1, Hp, dGH, row, nullptr, g_hh, row, false);
     if constexpr (Steps > 1) Backend::gemm(H, R - Batch, row, Y, 1, Hp, dGH + Batch * row, row, nullptr, g_hh, row, true);
-    Backend::column_sums(R, row, dA, row, grad + (In + H) * row);
-    Backend::column_sums(R, row, dGH, row, grad + (In + H + 1) * row);
+    if constexpr (gates == 4)  // the LSTM's two biases get the same gradient
+      for (std::size_t k = 0; k < row; ++k) dbh[k] = dbi[k];
     if (dX == nullptr) return;
     // W_ihᵀ: row rows of in_padded floats.
     for (std::size_t k = 0; k < row; ++k)
       for (std::size_t i = 0; i < in_padded; ++i) Wt[k * in_padded + i] = i < In ? p_[i * row + k] : 0.0f;
     Backend::gemm(R, row, in_padded, dA, row, 1, Wt, in_padded, nullptr, dX, in_padded, false);
+  }
+
+  /// The gate equations of one training step for `rows` rows, scalar: the
+  /// constant-expression twin of RecurrentTrainForward (recurrent-inl.hpp)
+  /// and its reference in the all-target tests. A: the gates' input sums
+  /// (LSTM: gx + gh) in, the activated gates out; gh: the GRU's recurrent
+  /// sums; hp, cp: the previous h, c; aux ← the GRU's gh_n or the LSTM's c';
+  /// tc ← tanh(c'); h ← h'. Padding lanes of h, aux, tc are written zero.
+  static constexpr void gates_forward_reference(float* A, const float* gh, const float* hp, const float* cp,
+                                                float* aux, float* tc, float* h, std::size_t rows) {
+    constexpr std::size_t Hp = hidden_padded;
+    for (std::size_t b = 0; b < rows; ++b)
+      for (std::size_t u = 0; u < Hp; ++u) {
+        float* a = A + b * row;
+        const std::size_t at = b * Hp + u;
+        const bool live = u < H;
+        if constexpr (gates == 3) {
+          const float* g = gh + b * row;
+          const float r = sigmoid::apply(a[u] + g[u]), z = sigmoid::apply(a[Hp + u] + g[Hp + u]);
+          const float n = tanh::apply(a[2 * Hp + u] + r * g[2 * Hp + u]);
+          a[u] = r, a[Hp + u] = z, a[2 * Hp + u] = n;
+          aux[at] = live ? g[2 * Hp + u] : 0.0f;
+          h[at] = live ? (1.0f - z) * n + z * hp[at] : 0.0f;
+        } else {
+          const float i = sigmoid::apply(a[u]), f = sigmoid::apply(a[Hp + u]);
+          const float g = tanh::apply(a[2 * Hp + u]), o = sigmoid::apply(a[3 * Hp + u]);
+          const float cn = f * cp[at] + i * g, t = tanh::apply(cn);
+          a[u] = i, a[Hp + u] = f, a[2 * Hp + u] = g, a[3 * Hp + u] = o;
+          aux[at] = live ? cn : 0.0f;
+          tc[at] = live ? t : 0.0f;
+          h[at] = live ? o * t : 0.0f;
+        }
+      }
+  }
+  /// Backward of one step, scalar (RecurrentTrainBackward's twin): from
+  /// dL/dh' = dY + dh; A → dL/d(gx), G → dL/d(gh) (GRU), dc carried (LSTM),
+  /// dh ← the GRU's direct part z·dL/dh'; dbi, dbh (GRU) += the rows' sums
+  /// of dL/d(gx), dL/d(gh). Padding lanes written zero.
+  static constexpr void gates_backward_reference(float* A, float* G, const float* aux, const float* tc,
+                                                 const float* hp, const float* cp, const float* dY, float* dh,
+                                                 float* dc, float* dbi, float* dbh, std::size_t rows) {
+    constexpr std::size_t Hp = hidden_padded;
+    for (std::size_t b = 0; b < rows; ++b)
+      for (std::size_t u = 0; u < Hp; ++u) {
+        float* a = A + b * row;
+        const std::size_t at = b * Hp + u;
+        const bool live = u < H;
+        const float d = dY[at] + dh[at];
+        if constexpr (gates == 3) {
+          float* g = G + b * row;
+          const float r = a[u], z = a[Hp + u], n = a[2 * Hp + u];
+          const float dan = d * (1.0f - z) * (1.0f - n * n);
+          const float dar = dan * aux[at] * r * (1.0f - r);
+          const float daz = d * (hp[at] - n) * z * (1.0f - z);
+          a[u] = g[u] = live ? dar : 0.0f;
+          a[Hp + u] = g[Hp + u] = live ? daz : 0.0f;
+          a[2 * Hp + u] = live ? dan : 0.0f;
+          g[2 * Hp + u] = live ? dan * r : 0.0f;
+          dh[at] = live ? d * z : 0.0f;
+          for (std::size_t k = 0; k < 3; ++k) {
+            dbi[k * Hp + u] += a[k * Hp + u];
+            dbh[k * Hp + u] += g[k * Hp + u];
+          }
+        } else {
+          const float i = a[u], f = a[Hp + u], gg = a[2 * Hp + u], o = a[3 * Hp + u], t = tc[at];
+          const float dcc = d * o * (1.0f - t * t) + dc[at];
+          a[u] = live ? dcc * gg * i * (1.0f - i) : 0.0f;
+          a[Hp + u] = live ? dcc * cp[at] * f * (1.0f - f) : 0.0f;
+          a[2 * Hp + u] = live ? dcc * i * (1.0f - gg * gg) : 0.0f;
+          a[3 * Hp + u] = live ? d * t * o * (1.0f - o) : 0.0f;
+          dc[at] = live ? dcc * f : 0.0f;
+          for (std::size_t k = 0; k < 4; ++k) dbi[k * Hp + u] += a[k * Hp + u];
+        }
+      }
   }
 
   // ------------------------------------------------------------- names

@@ -212,8 +212,15 @@ class residual_layer {
   }
 
  private:
+  /// Y = X + out on the In live lanes of each row (Y's padding lanes are
+  /// never written: zero, as the chain allocated them).
   static constexpr void add_rows(const float* X, const float* out, float* Y, std::size_t rows) {
-    for (std::size_t i = 0; i < rows * out_padded; ++i) Y[i] = X[i] + out[i];
+    if constexpr (In == out_padded) {
+      for (std::size_t i = 0; i < rows * out_padded; ++i) Y[i] = X[i] + out[i];
+    } else {
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t i = 0; i < In; ++i) Y[r * out_padded + i] = X[r * out_padded + i] + out[r * out_padded + i];
+    }
   }
   template <class Backend, class Chain>
   constexpr void backward_body(Chain& body, const float* X, const float* dY, float* dX, float* grad, float* s,

@@ -91,8 +91,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
     for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
       const std::size_t n = rows - r0 < kChunk ? rows - r0 : kChunk;
       for (std::size_t j = 0; j < R; ++j) {  // ring → chronological rows
-        const std::size_t slot = s.next + j < R ? s.next + j : s.next + j - R;
-        for (std::size_t i = 0; i < Cin; ++i) ext[j * Cin + i] = s.past[slot * Cin + i];
+        for (std::size_t i = 0; i < Cin; ++i) ext[j * Cin + i] = s.past[L::slot(s, j) * Cin + i];
       }
       for (std::size_t r = 0; r < n; ++r)
         for (std::size_t i = 0; i < Cin; ++i) ext[(R + r) * Cin + i] = X[(r0 + r) * ldx + i];
@@ -114,8 +113,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
       if constexpr (R > 0) {  // the last R inputs → the ring, `next` advanced by n
         s.next = (s.next + n) % R;
         for (std::size_t j = 0; j < R; ++j) {
-          const std::size_t slot = s.next + j < R ? s.next + j : s.next + j - R;
-          for (std::size_t i = 0; i < Cin; ++i) s.past[slot * Cin + i] = ext[(n + j) * Cin + i];
+          for (std::size_t i = 0; i < Cin; ++i) s.past[L::slot(s, j) * Cin + i] = ext[(n + j) * Cin + i];
         }
       }
     }

@@ -78,12 +78,14 @@ class conv1d_layer : public detail::one_array_parameters<conv1d_layer<Cin, Cout,
     std::size_t next = 0;
   };
 
+  /// The ring slot of the j-th oldest remembered input (j < history).
+  static constexpr std::size_t slot(const state& s, std::size_t j) noexcept {
+    return s.next + j < history ? s.next + j : s.next + j - history;
+  }
   /// The input of tap k (the present for k = K − 1).
   static constexpr const float* tap_input(const state& s, const float* x, std::size_t k) noexcept {
     if (k + 1 == K) return x;
-    std::size_t slot = s.next + k * D;
-    if (slot >= history) slot -= history;
-    return s.past.data() + slot * Cin;
+    return s.past.data() + slot(s, k * D) * Cin;
   }
   /// Stores the present input in the ring (after the step's taps read it).
   static constexpr void remember(state& s, const float* x) noexcept {
@@ -132,8 +134,8 @@ class conv1d_layer : public detail::one_array_parameters<conv1d_layer<Cin, Cout,
     for (std::size_t b = 0; b < Batch; ++b) {
       const auto& sb = st(b);
       for (std::size_t m = 0; m < history; ++m) {
-        const std::size_t slot = sb.next + m < history ? sb.next + m : sb.next + m - history;
-        for (std::size_t i = 0; i < Cinp; ++i) E[(m * Batch + b) * Cinp + i] = i < Cin ? sb.past[slot * Cin + i] : 0.0f;
+        const float* in = sb.past.data() + slot(sb, m) * Cin;
+        for (std::size_t i = 0; i < Cinp; ++i) E[(m * Batch + b) * Cinp + i] = i < Cin ? in[i] : 0.0f;
       }
     }
     for (std::size_t k = 0; k < R * Cinp; ++k) E[history * Batch * Cinp + k] = X[k];

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
+#include "gradient_check.hpp"
 #include "sequence_reference.hpp"
 
 using namespace ctnn;
@@ -80,32 +81,7 @@ void check_bptt(std::uint64_t seed, std::size_t warm) {
   INFO("loss " << loss << " reference " << ref);
   CHECK(std::abs(loss - ref) <= 1e-5 * std::abs(ref) + 1e-6);
 
-  double scale = 0;
-  std::vector<double> fd(pd.size());
-  for (std::size_t k = 0; k < pd.size(); ++k) {
-    const double h = 1e-6, keep = pd[k];
-    pd[k] = keep + h;
-    const double up = L();
-    pd[k] = keep - h;
-    const double down = L();
-    pd[k] = keep;
-    fd[k] = (up - down) / (2 * h);
-    scale = std::max(scale, std::abs(fd[k]));
-  }
-  REQUIRE(scale > 1e-4);  // the check is not vacuous
-  double worst = 0;
-  std::size_t worst_k = 0, nonzero = 0;
-  for (std::size_t k = 0; k < pd.size(); ++k) {
-    const double err = std::abs(grad[k] - fd[k]) / (1e-4 * scale + 1e-3 * std::abs(fd[k]));
-    if (!(err <= worst)) {
-      worst = err;
-      worst_k = k;
-    }
-    nonzero += std::abs(fd[k]) > 1e-3 * scale;
-  }
-  INFO("parameter " << worst_k << " of " << pd.size() << ": BPTT " << grad[worst_k] << ", finite difference "
-                    << fd[worst_k] << " (gradient scale " << scale << ", " << nonzero << " clearly non-zero)");
-  CHECK(worst <= 1.0);
+  const std::size_t nonzero = ctnn_test::fd_check(grad, pd, L, 1);
   CHECK(nonzero > pd.size() / 4);  // many parameters matter: the window reaches them
 }
 

@@ -89,7 +89,10 @@ struct sequence_trainable_check {
 template <class Layer, std::size_t Batch, std::size_t Steps, bool Through = (Steps != 0 && is_stateful<Layer>)>
 struct chain_link {
   static constexpr std::size_t rows = Steps == 0 ? Batch : Batch * Steps;
-  static constexpr bool trainable = trainable_check<Layer, rows>::value;
+  // First, so that its messages come before the errors of the aliases below
+  // (a static data member's initialiser would be instantiated only later).
+  static_assert(trainable_check<Layer, rows>::value);
+  static constexpr bool trainable = true;
   using ops = train_ops<Layer>;
   using cache = typename ops::template cache<rows>;
   static constexpr std::size_t scratch = ops::template scratch<rows>;
@@ -109,7 +112,8 @@ struct chain_link {
 };
 template <class Layer, std::size_t Batch, std::size_t Steps>
 struct chain_link<Layer, Batch, Steps, true> {
-  static constexpr bool trainable = sequence_trainable_check<Layer, Batch, Steps>::value;
+  static_assert(sequence_trainable_check<Layer, Batch, Steps>::value);
+  static constexpr bool trainable = true;
   using cache = typename Layer::template train_sequence_cache<Batch, Steps>;
   static constexpr std::size_t scratch = Layer::template train_sequence_scratch<Batch, Steps>;
   template <class Backend, class St>

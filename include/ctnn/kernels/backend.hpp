@@ -129,20 +129,6 @@ struct backend {
     for (std::size_t i = 0; i < rows * Padded; ++i) y[i] = z[i];
     activate_rows<Act, Out, Padded>(y, rows);
   }
-  /// act(p) in place over `rows` rows of `width` floats, `ld` apart (width
-  /// and ld multiples of pad_floats, p aligned): the gate blocks of a
-  /// recurrent layer's training step. Elementwise activations only.
-  template <class Act>
-  static constexpr void activate_block(float* p, std::size_t rows, std::size_t width, std::size_t ld) {
-    static_assert(Act::elementwise);
-    for (std::size_t r = 0; r < rows; ++r) {
-      if (std::is_constant_evaluated()) {
-        for (std::size_t c = 0; c < width; ++c) p[r * ld + c] = Act::apply(p[r * ld + c]);
-      } else {
-        HWY_STATIC_DISPATCH(ActivateInPlace<Act>)(p + r * ld, width);
-      }
-    }
-  }
   /// Activation of `rows` rows of width Out (stride Padded), in place;
   /// padding lanes are set to 0.
   template <class Act, std::size_t Out, std::size_t Padded>

@@ -165,7 +165,8 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
   // gh_n (LSTM: the cell state c') and the state the window started from.
   // Backward runs the steps in reverse, carrying dL/dh (and dL/dc) from step
   // to step; the gradient stops at the window's start (as PyTorch's detach()
-  // between windows). dW_ih, dW_hh, the biases and dX are GEMMs over the
+  // between windows). The weight and bias gradients accumulate step by step
+  // (while the step's gate gradients are in L1); dX is one GEMM over the
   // whole window once the loop is done.
   template <std::size_t Batch, std::size_t Steps>
   struct train_sequence_cache {
@@ -177,12 +178,12 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
     alignas(alignment) std::array<float, (gates == 4 ? rows * hidden_padded : 0)> tc{};  // LSTM: tanh(c')
   };
   /// Scratch: forward, the GRU's gh of one step (the LSTM's: b_ih + b_hh);
-  /// backward, the GRU's dL/d(gh) for every row (the LSTM's equals dL/d(gx),
+  /// backward, the GRU's dL/d(gh) of one step (the LSTM's equals dL/d(gx),
   /// kept in the cache), one transposed weight matrix, dL/dh and dL/dc.
   template <std::size_t Batch, std::size_t Steps>
   static constexpr std::size_t train_sequence_scratch =
-      (gates == 3 ? Batch * Steps * row : 0) + row * (in_padded > hidden_padded ? in_padded : hidden_padded) +
-      2 * Batch * hidden_padded + Batch * row;
+      (gates == 3 ? Batch * row : 0) + row * (in_padded > hidden_padded ? in_padded : hidden_padded) +
+      2 * Batch * hidden_padded;
 
   template <class Backend, std::size_t Batch, std::size_t Steps, class States>
   constexpr void train_forward_sequence(train_sequence_cache<Batch, Steps>& c, States&& st, const float* X, float* Y,
@@ -192,8 +193,8 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
     // The LSTM's b_hh joins b_ih in the projection of the whole window, and
     // each step's W_hh·h is accumulated into A; the GRU keeps gh apart (r
     // multiplies gh_n alone).
-    float* GH = s;                // GRU: Batch rows of gh
-    float* bias = s + Batch * row;  // LSTM: b_ih + b_hh
+    float* GH = s;    // GRU: Batch rows of gh
+    float* bias = s;  // LSTM: b_ih + b_hh
     if constexpr (gates == 4)
       for (std::size_t k = 0; k < row; ++k) bias[k] = bias_ih_data()[k] + bias_hh_data()[k];
     Backend::gemm(R, In, row, X, in_padded, 1, ih_data(), row, gates == 4 ? bias : bias_ih_data(), A, row, false);
@@ -236,24 +237,26 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
     constexpr std::size_t Hp = hidden_padded, R = Batch * Steps;
     constexpr std::size_t WT = in_padded > Hp ? in_padded : Hp;
     float* dA = c.act.data();  // the gates become dL/d(gx), step by step
-    float* dGH = gates == 3 ? s : dA;
-    float* Wt = s + (gates == 3 ? R * row : 0);
+    float* Wt = s + (gates == 3 ? Batch * row : 0);  // the GRU's dL/d(gh) of one step first
     float* dh = Wt + row * WT;
     float* dc = dh + Batch * Hp;
     // W_hhᵀ: row * Hp floats, column gu of W_hh as a row.
     for (std::size_t k = 0; k < row; ++k)
       for (std::size_t j = 0; j < Hp; ++j) Wt[k * Hp + j] = j < H ? p_[(In + j) * row + k] : 0.0f;
     for (std::size_t k = 0; k < 2 * Batch * Hp; ++k) dh[k] = 0.0f;  // dh and dc
-    float* dbi = grad + (In + H) * row;  // the bias gradients, summed step by step
+    // Every parameter gradient is summed step by step.
+    float* g_ih = grad;
+    float* g_hh = grad + In * row;
+    float* dbi = grad + (In + H) * row;
     float* dbh = grad + (In + H + 1) * row;
-    for (std::size_t k = 0; k < 2 * row; ++k) dbi[k] = 0.0f;
+    for (std::size_t k = 0; k < (In + H + 2) * row; ++k) grad[k] = 0.0f;
     for (std::size_t t = Steps; t-- > 0;) {
       const std::size_t at = t * Batch * Hp;
       const float* hp = t == 0 ? c.h0.data() : Y + at - Batch * Hp;
       const float* cp = gates == 3 ? nullptr : (t == 0 ? c.c0.data() : c.aux.data() + at - Batch * Hp);
       const float* tc = gates == 4 ? c.tc.data() + at : nullptr;
       float* At = dA + t * Batch * row;
-      float* Gt = dGH + t * Batch * row;
+      float* Gt = gates == 3 ? s : At;
       if (std::is_constant_evaluated()) {
         gates_backward_reference(At, Gt, c.aux.data() + at, tc, hp, cp, dY + at, dh, dc, dbi, dbh, Batch);
       } else {
@@ -262,12 +265,11 @@ class recurrent_layer : public detail::one_array_parameters<recurrent_layer<Cell
       }
       // dh = W_hhᵀ·dgh (+ the GRU's direct part z·dL/dh').
       Backend::gemm(Batch, row, Hp, Gt, row, 1, Wt, Hp, nullptr, dh, Hp, gates == 3);
+      // The weight gradients while the step's gate gradients are in L1
+      // (reading them back from the window's cache afterwards costs more).
+      Backend::gemm(In, Batch, row, X + t * Batch * in_padded, 1, in_padded, At, row, nullptr, g_ih, row, true);
+      Backend::gemm(H, Batch, row, hp, 1, Hp, Gt, row, nullptr, g_hh, row, true);
     }
-    float* g_ih = grad;
-    float* g_hh = grad + In * row;
-    Backend::gemm(In, R, row, X, 1, in_padded, dA, row, nullptr, g_ih, row, false);
-    Backend::gemm(H, Batch, row, c.h0.data(), 1, Hp, dGH, row, nullptr, g_hh, row, false);
-    if constexpr (Steps > 1) Backend::gemm(H, R - Batch, row, Y, 1, Hp, dGH + Batch * row, row, nullptr, g_hh, row, true);
     if constexpr (gates == 4)  // the LSTM's two biases get the same gradient
       for (std::size_t k = 0; k < row; ++k) dbh[k] = dbi[k];
     if (dX == nullptr) return;

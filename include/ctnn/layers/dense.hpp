@@ -188,9 +188,11 @@ class dense_layer {
   // Z: the loss takes logits, and silu/gelu differentiate from z. Backward
   // turns dY into dZ over Z in place, then dW = dZᵀ·X (in the layer's own
   // layout), db = column sums of dZ, dX = dZ·W.
+  /// An identity layer keeps no z: its logits are its output.
+  static constexpr bool keeps_logits = !std::is_same_v<Act, identity>;
   template <std::size_t Batch>
   struct train_cache {
-    alignas(alignment) std::array<float, Batch * out_padded> z{};
+    alignas(alignment) std::array<float, keeps_logits ? Batch * out_padded : 0> z{};
   };
   /// A transposed copy of W: [In][Out_pad] for the forward pass of dot
   /// layers, [Out][In_pad] for the input gradient of broadcast layers.
@@ -200,7 +202,7 @@ class dense_layer {
   template <class Backend, std::size_t Batch>
   constexpr void train_forward(train_cache<Batch>& c, const float* X, float* Y, float* s) const {
     constexpr std::size_t Inp = in_padded, Outp = out_padded;
-    float* Z = c.z.data();
+    float* Z = keeps_logits ? c.z.data() : Y;  // padding lanes: zero weights and bias give exact zeros
     if constexpr (L == layout::broadcast) {
       for (std::size_t ob = 0; ob < Outp; ob += block_width) {
         const std::size_t wb = Outp - ob < block_width ? Outp - ob : block_width;
@@ -211,7 +213,7 @@ class dense_layer {
         for (std::size_t o = 0; o < Outp; ++o) s[i * Outp + o] = o < Out ? weight(o, i) : 0.0f;
       Backend::gemm(Batch, In, Outp, X, Inp, 1, s, Outp, b_.data(), Z, Outp, false);
     }
-    Backend::template activate_rows_to<Act, Out, Outp>(Z, Y, Batch);
+    if constexpr (keeps_logits) Backend::template activate_rows_to<Act, Out, Outp>(Z, Y, Batch);
   }
 
   template <class Backend, std::size_t Batch>
@@ -260,8 +262,12 @@ class dense_layer {
   }
   /// The pre-activation output, what a loss calls logits.
   template <std::size_t Batch>
-  static constexpr const float* train_logits(const train_cache<Batch>& c, const float*, const float*) {
-    return c.z.data();
+  static constexpr const float* train_logits(const train_cache<Batch>& c, const float*, const float* Y) {
+    if constexpr (keeps_logits) {
+      return c.z.data();
+    } else {
+      return Y;
+    }
   }
 
  private:

@@ -5,11 +5,15 @@ the same initial parameters, the same segment order, windows, warm-up, loss
 and optimizer, on one thread. Run with Debian's Python (it has torch):
 
     /usr/bin/python3 tools/amp_model_pytorch.py --data amp_data --init amp_out/init_params.txt \\
-        [--epochs 30] [--cell lstm|gru] [--seconds S] [--seed 1] [--out amp_out/pytorch_summary.txt]
+        [--epochs 30] [--cell lstm|gru] [--seconds S] [--seed 1] [--lr 5e-3] [--lr-decay 0.95] [--clip 0]
+        [--out amp_out/pytorch_summary.txt]
 
 --init is the file examples/amp_model writes (its initial parameters in
 interchange order = this module's parameters() order); --seed must be the
-one amp_model ran with (it drives the segment shuffle). Prints the epoch
+one amp_model ran with (it drives the segment shuffle), and --lr,
+--lr-decay (the learning rate's factor after each epoch) and --clip
+(torch.nn.utils.clip_grad_norm_'s max_norm; 0: none) the ones it ran
+with. Prints the epoch
 curve, the test ESR of the best validation epoch and the training time
 (validation excluded, as amp_model counts it).
 """
@@ -94,6 +98,9 @@ def main():
     ap.add_argument("--cell", default="lstm", choices=["lstm", "gru"])
     ap.add_argument("--seconds", type=float, default=0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=5e-3)
+    ap.add_argument("--lr-decay", type=float, default=0.95)
+    ap.add_argument("--clip", type=float, default=0.0)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -118,10 +125,14 @@ def main():
         for p in model.parameters():
             p.copy_(values[k:k + p.numel()].reshape(p.shape))
             k += p.numel()
-    opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     rng = Shuffler(args.seed)
     best_val, best_epoch, best_state, train_seconds = 1e30, 0, None, 0.0
     for epoch in range(1, args.epochs + 1):
+        if epoch > 1:  # amp_model's float32 learning rate, multiplied in float32 as it does
+            lr = float(np.float32(opt.param_groups[0]["lr"]) * np.float32(args.lr_decay))
+            for g in opt.param_groups:
+                g["lr"] = lr
         order = list(range(segments))
         rng.shuffle(order)
         t0 = time.perf_counter()
@@ -139,6 +150,8 @@ def main():
                 out, state = model(x, state)
                 loss = esr(out, y, PRE)
                 loss.backward()
+                if args.clip > 0:
+                    nn.utils.clip_grad_norm_(model.parameters(), args.clip)
                 opt.step()
                 state = detach(state)
                 loss_sum += loss.item()
@@ -152,7 +165,7 @@ def main():
               flush=True)
     model.load_state_dict(best_state)
     test = plain_esr(predict(model, test_x), test_y)
-    summary = (f"cell {args.cell}\nepochs {args.epochs}\nbest_epoch {best_epoch}\ntrain_seconds {train_seconds:.2f}\n"
+    summary = (f"cell {args.cell}\nlr {args.lr:g}\nlr_decay {args.lr_decay:g}\nclip {args.clip:g}\nepochs {args.epochs}\nbest_epoch {best_epoch}\ntrain_seconds {train_seconds:.2f}\n"
                f"validation_esr {best_val:.5f}\ntest_esr {test:.5f}\ntorch {torch.__version__}, 1 thread\n")
     print(f"PyTorch: best epoch {best_epoch} (validation ESR {best_val:.4f}); test ESR {test:.4f}; "
           f"training {train_seconds:.1f} s on 1 thread")

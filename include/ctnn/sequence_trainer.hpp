@@ -59,7 +59,7 @@ namespace ctnn {
 /// Memory: the activations and caches of every layer for Batch·Steps rows
 /// (padded to 16 floats), gradients, optimizer state and scratch, inside the
 /// object — static storage for large windows (residual<lstm<16>, dense<1>>
-/// with Adam at 32 × 2048: sizeof is 63.5 MB). Threads: use_threads(pool)
+/// with Adam at 32 × 2048: sizeof is 59.3 MB). Threads: use_threads(pool)
 /// splits the GEMMs and the update as ctnn::trainer does.
 /// Example: examples/amp_model.cpp, tests/sequence_training.test.cpp
 template <class Net, class L, class Opt, std::size_t Batch, std::size_t Steps, guard G = guard::off,

@@ -14,8 +14,9 @@
 // batch's states settled by a warm-up of 1,000 samples without gradient,
 // then one Adam update per window of 2,048 samples (lr 5e-3, × 0.95 after
 // every epoch: with a constant rate both frameworks' runs spike at epoch
-// 15 and part ways), the state carried from window to window; the loss is the ESR of first-order
-// pre-emphasised signals (1 − 0.85 z⁻¹). The audio is split by time: the
+// 15 and part ways), the state carried from window to window; the loss is
+// the ESR of first-order pre-emphasised signals (1 − 0.85 z⁻¹). The audio is
+// split by time: the
 // first 80 % trains, the next 10 % validates (the best epoch is kept), the
 // last 10 % tests. Segment order: a Fisher–Yates shuffle per epoch driven by
 // a 64-bit LCG that tools/amp_model_pytorch.py reproduces, as it reproduces
@@ -194,7 +195,8 @@ int train(const options& o, std::vector<float> clean, std::vector<float> target,
   using Net = Amp<Cell>;
   using Trainer = ctnn::sequence_trainer<Net, Loss, ctnn::adam, kBatch, kSteps>;
   static Net net;  // a few KB
-  static Trainer tr{ctnn::adam{.learning_rate = o.lr, .max_grad_norm = o.clip}};  // the window's caches: static storage
+  static Trainer tr;  // the window's caches: static storage
+  tr.optimizer() = ctnn::adam{.learning_rate = o.lr, .max_grad_norm = o.clip};
   ctnn::initialize(net, o.seed);  // PyTorch's default initialisation
   std::vector<float> p(Net::parameter_count), best_p;
   ctnn::get_parameters(net, std::span<float, Net::parameter_count>(p));
@@ -285,7 +287,8 @@ int train(const options& o, std::vector<float> clean, std::vector<float> target,
   ctnn::export_header(net, o.out / "amp_model.hpp", "amp_model");
   char summary[700];
   std::snprintf(summary, sizeof summary,
-                "cell %s\nlr %g\nlr_decay %g\nclip %g\nepochs %d\nbest_epoch %d\ntrain_seconds %.2f\nvalidation_esr %.5f\ntest_esr %.5f\n"
+                "cell %s\nlr %g\nlr_decay %g\nclip %g\nepochs %d\nbest_epoch %d\ntrain_seconds %.2f\n"
+                "validation_esr %.5f\ntest_esr %.5f\n"
                 "test_esr_pre_emphasis %.5f\nns_per_sample %.1f\nreal_time_factor %.6f\n",
                 o.cell.c_str(), static_cast<double>(o.lr), static_cast<double>(o.lr_decay), static_cast<double>(o.clip),
                 o.epochs, best_epoch, train_seconds, best_val, test_esr, test_esr_pre,

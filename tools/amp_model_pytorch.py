@@ -13,9 +13,8 @@ interchange order = this module's parameters() order); --seed must be the
 one amp_model ran with (it drives the segment shuffle), and --lr,
 --lr-decay (the learning rate's factor after each epoch) and --clip
 (torch.nn.utils.clip_grad_norm_'s max_norm; 0: none) the ones it ran
-with. Prints the epoch
-curve, the test ESR of the best validation epoch and the training time
-(validation excluded, as amp_model counts it).
+with. Prints the epoch curve, the test ESR of the best validation epoch
+and the training time (validation excluded, as amp_model counts it).
 """
 import argparse
 import sys
@@ -165,7 +164,8 @@ def main():
               flush=True)
     model.load_state_dict(best_state)
     test = plain_esr(predict(model, test_x), test_y)
-    summary = (f"cell {args.cell}\nlr {args.lr:g}\nlr_decay {args.lr_decay:g}\nclip {args.clip:g}\nepochs {args.epochs}\nbest_epoch {best_epoch}\ntrain_seconds {train_seconds:.2f}\n"
+    summary = (f"cell {args.cell}\nlr {args.lr:g}\nlr_decay {args.lr_decay:g}\nclip {args.clip:g}\n"
+               f"epochs {args.epochs}\nbest_epoch {best_epoch}\ntrain_seconds {train_seconds:.2f}\n"
                f"validation_esr {best_val:.5f}\ntest_esr {test:.5f}\ntorch {torch.__version__}, 1 thread\n")
     print(f"PyTorch: best epoch {best_epoch} (validation ESR {best_val:.4f}); test ESR {test:.4f}; "
           f"training {train_seconds:.1f} s on 1 thread")

@@ -3,9 +3,8 @@
 // (conv1d.hpp): one time step broadcasts each input of each tap and
 // multiplies a row of output channels. Per lane, two sums: the even taps
 // from the bias, the odd taps from zero, each in tap then input order (half
-// the dependency chain of one sum); y = act(even + odd). The sequence
-// kernel (ConvRows) does the same per row, several rows at once, so it gets
-// the same bits.
+// the dependency chain of one sum); y = act(even + odd). A sequence that
+// computes the taps by GEMMs in the same order gets the same bits.
 // Re-included once per target (per-target include guard).
 
 #if defined(CTNN_LAYERS_CONV1D_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
@@ -76,9 +75,9 @@ HWY_INLINE void LayerForward(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& 
 /// act(even + odd): its operations lane for lane, so its bits. RT rows share
 /// each weight vector (2·RT independent FMA chains).
 #if HWY_HAVE_SCALABLE
-// No arrays of sizeless vectors: one row at a time (kConvRows = 1, RT unused).
 template <std::size_t RT, class L, class D>
 HWY_INLINE void ConvRows(D d, const L& layer, const float* HWY_RESTRICT ext, std::size_t c, float* HWY_RESTRICT y) {
+  static_assert(RT == 1, "no arrays of sizeless vectors: one row at a time");
   constexpr std::size_t Cin = L::in_extent, K = L::kernel, Dil = L::dilation, Op = L::out_padded;
   const float* HWY_RESTRICT w = layer.weight_data() + c;
   auto even = hn::Load(d, layer.bias_data() + c), odd = hn::Zero(d);
@@ -139,7 +138,7 @@ inline constexpr std::size_t kConvRows = 6;
 /// buffer, then every output row from it by ConvRows — the step's sums and
 /// activation in registers, on the step's vector width (no pass per tap, no
 /// padding lanes computed). A history longer than 4096 floats runs step by
-/// step; otherwise the stack holds at most 4096 + 2048 floats.
+/// step.
 template <std::size_t Cin, std::size_t Cout, std::size_t K, std::size_t D, class Act>
 HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& layer,
                                      typename conv1d_layer<Cin, Cout, K, D, Act>::state& s, std::size_t rows,
@@ -149,8 +148,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
   if constexpr (R * Cin > 4096) {
     for (std::size_t r = 0; r < rows; ++r) LayerForward(SimdTag(), layer, s, X + r * ldx, Z + r * Op);
   } else {
-    // At most 64 rows and 2048 chunk inputs: ext stays within 24 KB of stack.
-    constexpr std::size_t kChunk = 2048 / Cin < 1 ? 1 : (2048 / Cin > 64 ? 64 : 2048 / Cin);
+    constexpr std::size_t kChunk = 64;
     alignas(alignment) float ext[(R + kChunk) * Cin];
     const RecurrentTag<Op> d;
     const std::size_t N = hn::Lanes(d);

@@ -69,76 +69,11 @@ HWY_INLINE void LayerForward(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& 
   L::remember(s, x);
 }
 
-/// Output rows [0, RT) of a sequence chunk, channels [c, c + N): row r's
-/// tap k reads ext row r + k·D. Per row LayerForward's two sums — even taps
-/// from the bias, odd taps from zero, each in tap then input order — and
-/// act(even + odd): its operations lane for lane, so its bits. RT rows share
-/// each weight vector (2·RT independent FMA chains).
-#if HWY_HAVE_SCALABLE
-template <std::size_t RT, class L, class D>
-HWY_INLINE void ConvRows(D d, const L& layer, const float* HWY_RESTRICT ext, std::size_t c, float* HWY_RESTRICT y) {
-  static_assert(RT == 1, "no arrays of sizeless vectors: one row at a time");
-  constexpr std::size_t Cin = L::in_extent, K = L::kernel, Dil = L::dilation, Op = L::out_padded;
-  const float* HWY_RESTRICT w = layer.weight_data() + c;
-  auto even = hn::Load(d, layer.bias_data() + c), odd = hn::Zero(d);
-  for (std::size_t k = 0; k < K; ++k) {
-    for (std::size_t i = 0; i < Cin; ++i) {
-      const auto a = hn::Set(d, ext[k * Dil * Cin + i]), wk = hn::Load(d, w + (k * Cin + i) * Op);
-      if (k % 2 == 0) even = hn::MulAdd(a, wk, even);
-      else odd = hn::MulAdd(a, wk, odd);
-    }
-  }
-  hn::Store(ActivateChannels<typename L::activation, L::out_extent>(d, hn::Add(even, odd), c), d, y + c);
-}
-inline constexpr std::size_t kConvRows = 1;
-#else
-template <std::size_t RT, class L, class D>
-HWY_INLINE void ConvRows(D d, const L& layer, const float* HWY_RESTRICT ext, std::size_t c, float* HWY_RESTRICT y) {
-  constexpr std::size_t Cin = L::in_extent, K = L::kernel, Dil = L::dilation, Op = L::out_padded;
-  using V = hn::Vec<D>;
-  const float* HWY_RESTRICT w = layer.weight_data() + c;
-  V even[RT], odd[RT];
-  const V b = hn::Load(d, layer.bias_data() + c);
-  CTNN_UNROLL_ALL
-  for (std::size_t r = 0; r < RT; ++r) {
-    even[r] = b;
-    odd[r] = hn::Zero(d);
-  }
-  for (std::size_t k = 0; k < K; ++k) {
-    for (std::size_t i = 0; i < Cin; ++i) {
-      const V wk = hn::Load(d, w + (k * Cin + i) * Op);
-      const float* HWY_RESTRICT a = ext + k * Dil * Cin + i;
-      if (k % 2 == 0) {
-        CTNN_UNROLL_ALL
-        for (std::size_t r = 0; r < RT; ++r) even[r] = hn::MulAdd(hn::Set(d, a[r * Cin]), wk, even[r]);
-      } else {
-        CTNN_UNROLL_ALL
-        for (std::size_t r = 0; r < RT; ++r) odd[r] = hn::MulAdd(hn::Set(d, a[r * Cin]), wk, odd[r]);
-      }
-    }
-  }
-  CTNN_UNROLL_ALL
-  for (std::size_t r = 0; r < RT; ++r) {
-    hn::Store(ActivateChannels<typename L::activation, L::out_extent>(d, hn::Add(even[r], odd[r]), c), d,
-              y + r * Op + c);
-  }
-}
-/// Rows per tile: 2·RT accumulators, a weight vector and a broadcast in the
-/// registers — RT = 8 with AVX-512's 32 (R6 on Zen 4: 28.5 ns per step
-/// against 29.5 for RT = 6 and 30.2 for RT = 4), 6 with 16.
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-inline constexpr std::size_t kConvRows = 8;
-#else
-inline constexpr std::size_t kConvRows = 6;
-#endif
-#endif
-
 /// `rows` steps (network::forward_sequence), kChunk at a time: the chunk's
-/// inputs after the last `history` ones (from the ring, oldest first) in one
-/// buffer, then every output row from it by ConvRows — the step's sums and
-/// activation in registers, on the step's vector width (no pass per tap, no
-/// padding lanes computed). A history longer than 4096 floats runs step by
-/// step.
+/// inputs after the last `history` ones (from the ring, oldest first), then
+/// per tap one GEMM over the chunk — even taps into E from the bias, odd
+/// taps into O from zero, each in tap and input order, as the step sums —
+/// and y = act(E + O). A history longer than 4096 floats runs step by step.
 template <std::size_t Cin, std::size_t Cout, std::size_t K, std::size_t D, class Act>
 HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& layer,
                                      typename conv1d_layer<Cin, Cout, K, D, Act>::state& s, std::size_t rows,
@@ -148,8 +83,9 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
   if constexpr (R * Cin > 4096) {
     for (std::size_t r = 0; r < rows; ++r) LayerForward(SimdTag(), layer, s, X + r * ldx, Z + r * Op);
   } else {
-    constexpr std::size_t kChunk = 64;
+    constexpr std::size_t kChunk = 2048 / Op < 1 ? 1 : (2048 / Op > 64 ? 64 : 2048 / Op);
     alignas(alignment) float ext[(R + kChunk) * Cin];
+    alignas(alignment) float odd[K > 1 ? kChunk * Op : 1];
     const RecurrentTag<Op> d;
     const std::size_t N = hn::Lanes(d);
     for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
@@ -159,15 +95,21 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
       }
       for (std::size_t r = 0; r < n; ++r)
         for (std::size_t i = 0; i < Cin; ++i) ext[(R + r) * Cin + i] = X[(r0 + r) * ldx + i];
-      float* HWY_RESTRICT z = Z + r0 * Op;
-      for (std::size_t c = 0; c < Cout; c += N) {
-        std::size_t r = 0;
-        for (; r + kConvRows <= n; r += kConvRows) ConvRows<kConvRows>(d, layer, ext + r * Cin, c, z + r * Op);
-        for (; r < n; ++r) ConvRows<1>(d, layer, ext + r * Cin, c, z + r * Op);
+      float* HWY_RESTRICT even = Z + r0 * Op;
+      for (std::size_t k = 0; k < K; ++k) {
+        // Output row r reads the input of step r + k·D of ext (tap k).
+        Gemm(n, Cin, Op, ext + k * D * Cin, Cin, 1, layer.weight_data() + k * Cin * Op, Op,
+             k == 0 ? layer.bias_data() : nullptr, k % 2 == 0 ? even : odd, Op, k >= 2);
       }
-      std::size_t c0 = (Cout + N - 1) / N * N;
-      for (std::size_t r = 0; r < n; ++r)
-        for (std::size_t c = c0; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, z + r * Op + c);  // padding
+      for (std::size_t r = 0; r < n; ++r) {
+        float* HWY_RESTRICT y = even + r * Op;
+        std::size_t c = 0;
+        for (; c < Cout; c += N) {
+          const auto o = K > 1 ? hn::Load(d, odd + r * Op + c) : hn::Zero(d);
+          hn::Store(ActivateChannels<Act, Cout>(d, hn::Add(hn::Load(d, y + c), o), c), d, y + c);
+        }
+        for (; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, y + c);
+      }
       if constexpr (R > 0) {  // the last R inputs → the ring, `next` advanced by n
         s.next = (s.next + n) % R;
         for (std::size_t j = 0; j < R; ++j) {

@@ -282,6 +282,8 @@ TEST_CASE("sequence: forward_sequence gives forward()'s bits, block lengths 1 to
   check_sequence_equals_steps<network<input<64>, lstm<64>>>({17, 512});  // W_ih by GEMM (weights > 28 KB)
   check_sequence_equals_steps<network<input<40>, gru<48>, dense<3>>>({100, 65});
   check_sequence_equals_steps<network<input<3>, conv1d<17, 1>, conv1d<40, 5, 3, ctnn::sigmoid>, dense<2>>>({33, 200});
+  // 100 input channels: chunks of 20 rows (at most 2048 chunk inputs).
+  check_sequence_equals_steps<network<input<3>, conv1d<100, 2>, conv1d<5, 3, 2, ctnn::tanh>>>({130, 7});
   // A history of 6,000 floats: step by step inside forward_sequence.
   check_sequence_equals_steps<network<input<1>, conv1d<2, 3, 3000>, conv1d<1, 2, 1>>>({4000, 5000});
 }

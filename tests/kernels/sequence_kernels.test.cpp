@@ -3,7 +3,8 @@
 // their scalar references, on every target this machine supports, step by
 // step each step from the same state: hidden sizes 1, 3, 8, 15, 16, 17, 33, 64 (and
 // input extents 1, 5, 16, 33), kernel sizes 1–5 with dilations 1, 2, 4; and
-// the gate kernels of the GRU/LSTM training step (BPTT) at the same sizes.
+// the gate kernels of the GRU/LSTM training step (BPTT) at the same sizes;
+// and Conv1D's forward_sequence kernel against its steps, bit for bit.
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sequence_kernels.test.cpp"
@@ -179,6 +180,60 @@ Compare ConvCompare() {
   return c;
 }
 
+/// A conv layer's LayerForwardSequence (network::forward_sequence's) over
+/// blocks of 1, 5, 64, 65 and 130 steps against LayerForward step by step
+/// from the same start: every output lane, padding included, and the state
+/// after each block bit for bit (the sequence kernels promise the step's
+/// bits: same per-lane operations in the same order).
+template <class Layer>
+void CompareSequence(Compare& c, std::uint64_t seed, float scale) {
+  constexpr std::size_t Ip = Layer::in_padded, Op = Layer::out_padded;
+  constexpr std::size_t kBlocks[] = {1, 5, 64, 65, 130};
+  constexpr std::size_t kTotal = 265;
+  auto layer = std::make_unique<Layer>();
+  randomize_all(*layer, seed, scale);
+  struct Rows {
+    alignas(64) float x[kTotal * Ip];
+    alignas(64) float ys[kTotal * Op];
+    alignas(64) float yb[kTotal * Op];
+  };
+  const auto buf = std::make_unique<Rows>();
+  float* x = buf->x;
+  float* ys = buf->ys;
+  float* yb = buf->yb;
+  ctnn::rng g(seed + 1);
+  for (std::size_t k = 0; k < kTotal * Ip; ++k) x[k] = k % Ip < Layer::in_extent ? uniform(g, -1.5f, 1.5f) : 0.0f;
+  std::fill(yb, yb + kTotal * Op, std::numeric_limits<float>::quiet_NaN());
+  typename Layer::state step{}, block{};
+  std::size_t at = 0;
+  for (std::size_t n : kBlocks) {
+    for (std::size_t t = at; t < at + n; ++t) k::LayerForward(k::SimdTag(), *layer, step, x + t * Ip, ys + t * Op);
+    k::LayerForwardSequence(k::SimdTag(), *layer, block, n, x + at * Ip, Ip, yb + at * Op);
+    at += n;
+    c.add(step.past == block.past && step.next == block.next ? 0.0 : 1.0, 0.0);
+  }
+  for (std::size_t k = 0; k < kTotal * Op; ++k) c.add(ys[k] == yb[k] ? 0.0 : 1.0, 0.0);
+}
+
+/// Conv1D's sequence kernel (conv1d-inl.hpp's ConvRows) at awkward channel
+/// counts — 1, lanes ± 1 of 8- and 16-lane vectors, primes — and the R6
+/// layers. A short list: each layer type here costs build time on every
+/// target (the recurrent layers' sequence path is their step, or a Gemm
+/// tested in kernels.test.cpp, and sequence.test.cpp checks both bit for bit).
+Compare SequenceCompare() {
+  Compare c;
+  CompareSequence<ctnn::conv1d_layer<3, 1, 2, 1, ctnn::tanh>>(c, 80, 0.5f);
+  CompareSequence<ctnn::conv1d_layer<1, 7, 3, 2, ctnn::sigmoid>>(c, 81, 0.8f);
+  CompareSequence<ctnn::conv1d_layer<5, 9, 1, 1, ctnn::identity>>(c, 82, 0.5f);
+  CompareSequence<ctnn::conv1d_layer<15, 17, 3, 4, ctnn::tanh>>(c, 83, 0.3f);
+  CompareSequence<ctnn::conv1d_layer<17, 33, 2, 5, ctnn::relu>>(c, 84, 0.3f);
+  // The R6 layers; a history (3·40 = 120 steps) longer than a chunk of 64.
+  CompareSequence<ctnn::conv1d_layer<1, 8, 3, 1, ctnn::tanh>>(c, 85, 0.8f);
+  CompareSequence<ctnn::conv1d_layer<8, 8, 3, 8, ctnn::tanh>>(c, 86, 0.5f);
+  CompareSequence<ctnn::conv1d_layer<2, 15, 4, 40, ctnn::sigmoid>>(c, 87, 0.8f);
+  return c;
+}
+
 /// The training step's gate kernels (RecurrentTrainForward/Backward)
 /// against the layer's scalar twins (gates_forward_reference/
 /// gates_backward_reference) for `rows` rows from random pre-activations,
@@ -278,6 +333,7 @@ HWY_EXPORT(LstmCompare);
 HWY_EXPORT(ConvCompare);
 HWY_EXPORT(GateErrors);
 HWY_EXPORT(TrainGatesCompare);
+HWY_EXPORT(SequenceCompare);
 
 template <class F>
 void ForEachTarget(F&& body) {
@@ -326,6 +382,15 @@ TEST_CASE("sequence kernels: causal Conv1D steps match the scalar reference on e
     INFO("compared " << c.count << ", worst at #" << c.worst_at << " error " << c.worst_err);
     CHECK(c.count > 5000);
     CHECK(c.worst <= 1.0);
+  });
+}
+TEST_CASE("sequence kernels: Conv1D's forward_sequence kernel gives the step kernel's bits on every target",
+          "[kernels][conv1d][forward_sequence]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(SequenceCompare)();
+    INFO("compared " << c.count << ", first differing at #" << c.worst_at);
+    CHECK(c.count > 20000);
+    CHECK(c.worst == 0.0);
   });
 }
 }  // namespace ctnn_test

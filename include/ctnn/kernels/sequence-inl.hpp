@@ -5,9 +5,9 @@
 // stateless forward) row after row, so the results are those of T forward()
 // calls, bit for bit. Layers with work that does not depend on the previous
 // step overload it in their -inl.hpp — GRU/LSTM with > 28 KB of weights
-// project the inputs of many steps by one GEMM, Conv1D computes every tap
-// over the tile by GEMMs — in
-// the same per-lane order as their step, so the bits still agree.
+// project the inputs of many steps by one GEMM, Conv1D computes the tile's
+// rows from one buffer of its inputs, several rows per weight load — in the
+// same per-lane order as their step, so the bits still agree.
 // Re-included once per target (per-target include guard).
 
 #if defined(CTNN_KERNELS_SEQUENCE_INL_HPP_) == defined(HWY_TARGET_TOGGLE)

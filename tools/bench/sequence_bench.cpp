@@ -13,6 +13,10 @@
 //      (same results as step by step; input projections as one GEMM).
 //   R5 floor: a read-only pass over the network's bytes per step (the
 //      weights of a 64-unit cell do not fit in L1: a step streams them).
+//   Q floor (R3-R5): the recurrent part of a step alone — W_hh·h and the
+//      gates from a fixed input projection, chained step to step: what a
+//      step costs once all work that does not depend on the previous step
+//      is gone, so per-sample / floor bounds any forward_sequence speed-up.
 // Usage: sequence_bench [--quick] [google-benchmark flags].
 #define EIGEN_STACK_ALLOCATION_LIMIT 0
 #include <benchmark/benchmark.h>
@@ -24,6 +28,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "bench_util.hpp"
@@ -278,6 +283,53 @@ void R_floor(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
 }
 
+/// The chain floor of a recurrent layer (Q floor above): the kernel's own
+/// RecurrentStep from one input projection computed once, kBlock chained
+/// steps. forward_sequence achieved/floor = Q / this.
+template <class Net>
+void Q_floor(benchmark::State& state) {
+  namespace k = ctnn::HWY_NAMESPACE;
+  const auto& layer = shared_net<Net>().template layer<0>();
+  using L = std::remove_cvref_t<decltype(layer)>;
+  typename L::state s{};
+  alignas(64) float x[L::in_padded] = {};
+  for (std::size_t i = 0; i < L::in_extent; ++i) x[i] = signal<Net>()[i];
+  alignas(64) float gx[L::row];
+  k::InputProjection<L::in_extent, L::row>(layer.ih_data(), layer.bias_ih_data(), x, gx);
+  alignas(64) float y[L::out_padded];
+  for (auto _ : state) {
+    for (std::size_t t = 0; t < kBlock; ++t) k::RecurrentStep(layer, s, gx, y);
+    benchmark::DoNotOptimize(y);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+}
+
+/// The input projections alone: W_ih·x + b_ih of kBlock steps by the
+/// kernel's Gemm in chunks of 64 steps (the work forward_sequence moves off
+/// the chain; FMA-throughput bound). floor + this = a sequence that
+/// overlaps nothing.
+template <class Net>
+void Q_projection(benchmark::State& state) {
+  namespace k = ctnn::HWY_NAMESPACE;
+  const auto& layer = shared_net<Net>().template layer<0>();
+  using L = std::remove_cvref_t<decltype(layer)>;
+  const auto& x = signal<Net>();
+  constexpr std::size_t kRows = 64;
+  struct alignas(64) Rows {
+    float v[kRows * L::row];
+  };
+  const auto gx = std::make_unique<Rows>();  // Gemm stores aligned rows
+  for (auto _ : state) {
+    for (std::size_t t = 0; t < kBlock; t += kRows)
+      k::Gemm(kRows, L::in_extent, L::row, x.data() + t * L::in_extent, L::in_extent, 1, layer.ih_data(), L::row,
+              layer.bias_ih_data(), gx->v, L::row, false);
+    benchmark::DoNotOptimize(gx->v);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+}
+
 #define CTNN_R_ROW(name, Net, G, I, H, Out, Head)                                                                 \
   BENCHMARK(R_ctnn<Net>)->Name("R/" name "/ctnn");                                                               \
   BENCHMARK(R_eigen_rnn<eigen_rnn<G, I, H, Out, Eigen::ColMajor>, Net, Head>)->Name("R/" name "/eigen_colmajor"); \
@@ -309,6 +361,15 @@ CTNN_Q_ROW("R4_lstm32", RL<32>);
 CTNN_Q_ROW("R5_gru64", RG<64>);
 CTNN_Q_ROW("R5_lstm64", RL<64>);
 CTNN_Q_ROW("R6_conv", R6);
+#define CTNN_Q_FLOOR(name, Net)                           \
+  BENCHMARK(Q_floor<Net>)->Name("Q/" name "/floor"); \
+  BENCHMARK(Q_projection<Net>)->Name("Q/" name "/projection")
+CTNN_Q_FLOOR("R3_gru16", RG<16>);
+CTNN_Q_FLOOR("R3_lstm16", RL<16>);
+CTNN_Q_FLOOR("R4_gru32", RG<32>);
+CTNN_Q_FLOOR("R4_lstm32", RL<32>);
+CTNN_Q_FLOOR("R5_gru64", RG<64>);
+CTNN_Q_FLOOR("R5_lstm64", RL<64>);
 
 constexpr const char* kRows[] = {"R1_gru8",   "R2_lstm16", "R3_gru16", "R3_lstm16", "R4_gru32",
                                  "R4_lstm32", "R5_gru64",  "R5_lstm64", "R6_conv"};
@@ -356,6 +417,18 @@ int main(int argc, char** argv) {
     std::printf("%-10s %10.1f %10.1f %10.1f %9.2f %9.2f  %s\n", r, c, q64, q512, c / q64, c / q512,
                 !goal ? "" : (c / q512 >= 2.0 ? "met (>= 2)" : "MISSED (< 2)"));
     if (goal) (c / q512 >= 2.0 ? met : missed) += 1;
+  }
+  std::printf("\nQ floor (R3-R5): chain = the recurrent part of a step alone (W_hh.h and the gates from a fixed input "
+              "projection), chained;\nprojection = W_ih.x of the block by one GEMM per 64 steps; ceiling = per-sample / "
+              "chain, the most any forward_sequence can gain even with free projections\n");
+  std::printf("%-10s %10s %8s %10s %10s %8s %10s %8s\n", "row", "per-sample", "chain", "projection", "sum", "T=512",
+              "T=512/sum", "ceiling");
+  for (const char* r : kRows) {
+    const std::string q = std::string("Q/") + r + "/";
+    const double c = ns_per_step(rep, std::string("R/") + r + "/ctnn"), f = ns_per_step(rep, q + "floor"),
+                 p = ns_per_step(rep, q + "projection"), q512 = ns_per_step(rep, q + "512");
+    if (c == 0 || f == 0 || p == 0 || q512 == 0) continue;
+    std::printf("%-10s %10.1f %8.1f %10.1f %10.1f %8.1f %10.2f %8.2f\n", r, c, f, p, f + p, q512, q512 / (f + p), c / f);
   }
   std::printf("goals on %s (static target %s), %s: %d met, %d missed\n", hwy::TargetName(best_cpu_target()),
               hwy::TargetName(HWY_STATIC_TARGET), compiler_name(), met, missed);

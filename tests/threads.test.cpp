@@ -5,6 +5,7 @@
 // than this machine has cores).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -15,6 +16,8 @@
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/threads.hpp"
+
+#include <hwy/aligned_allocator.h>
 
 namespace {
 // Broadcast layers (several column panels), a dot-layout output layer and a
@@ -133,4 +136,51 @@ TEST_CASE("threads: forward_batch over a pool is bit-identical to one thread at 
       CHECK(std::memcmp(one.data(), many.data(), one.size() * sizeof(float)) == 0);
     }
   }
+}
+
+// backend::gemm, the trainer's GEMM: a reduction longer than 2·kGemmChunk
+// runs as chunks of kGemmChunk k-steps, each continuing every lane's sum
+// from C; over a pool it is split by columns or rows. Both must give the
+// bits of one Gemm call over the whole K (the static target's kernel, which
+// uses its FMA instructions: no compiler choice of fusing).
+TEST_CASE("threads: backend::gemm's chunked reductions and pool splits give one Gemm call's bits",
+          "[threads][gemm]") {
+  using backend = ctnn::detail::backend<ctnn::detail::static_target>;
+  STATIC_REQUIRE(backend::kGemmChunk == 256);
+  ctnn::rng g(5);
+  int compared = 0;
+  // K: just past the chunking threshold, a prime, a multiple of the chunk;
+  // W = 40 with strides wider than W; A direct and transposed; bias, zero
+  // and accumulate starts; 7 and 64 rows (the row split needs R > threads).
+  for (std::size_t K : {513u, 1031u, 1536u}) {
+    for (std::size_t R : {7u, 64u}) {
+      for (int mode = 0; mode < 3; ++mode) {
+        const bool transposed = mode == 1;
+        constexpr std::size_t W = 48, ldm = 64, ldc = 80;
+        std::vector<float> A(R * K);
+        for (auto& v : A) v = static_cast<float>(2 * g.uniform() - 1);
+        auto M = hwy::AllocateAligned<float>(K * ldm), bias = hwy::AllocateAligned<float>(ldm),
+             start = hwy::AllocateAligned<float>(R * ldc), one = hwy::AllocateAligned<float>(R * ldc);
+        for (std::size_t i = 0; i < K * ldm; ++i) M[i] = static_cast<float>(2 * g.uniform() - 1);
+        for (std::size_t i = 0; i < ldm; ++i) bias[i] = static_cast<float>(g.uniform());
+        for (std::size_t i = 0; i < R * ldc; ++i) start[i] = static_cast<float>(g.uniform());
+        const std::size_t a_rs = transposed ? 1 : K, a_ks = transposed ? R : 1;
+        const float* b = mode == 0 ? bias.get() : nullptr;
+        const bool acc = mode == 2;
+        std::copy(start.get(), start.get() + R * ldc, one.get());
+        ctnn::HWY_NAMESPACE::Gemm(R, K, W, A.data(), a_rs, a_ks, M.get(), ldm, b, one.get(), ldc, acc);
+        for (unsigned threads : {1u, 2u, 4u}) {
+          INFO("K " << K << ", R " << R << ", mode " << mode << ", threads " << threads);
+          ctnn::thread_pool pool(threads);
+          const ctnn::detail::parallel_scope scope(&pool);
+          auto split = hwy::AllocateAligned<float>(R * ldc);
+          std::copy(start.get(), start.get() + R * ldc, split.get());
+          backend::gemm(R, K, W, A.data(), a_rs, a_ks, M.get(), ldm, b, split.get(), ldc, acc);
+          CHECK(std::memcmp(one.get(), split.get(), R * ldc * sizeof(float)) == 0);
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(compared == 54);
 }

@@ -6,6 +6,11 @@
 // the gate kernels of the GRU/LSTM training step (BPTT) at the same sizes;
 // and Conv1D's forward_sequence kernel against its steps, bit for bit.
 
+// Built as two executables (tests/CMakeLists.txt), so that the halves of
+// this slow TU compile in parallel: CTNN_SEQUENCE_KERNELS_PART 1 = the GRU
+// steps and Conv1D, 2 = the LSTM steps, the gate activations and the BPTT
+// gate kernels; undefined = everything.
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sequence_kernels.test.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -48,6 +53,7 @@ namespace k = ctnn::HWY_NAMESPACE;
 
 std::int64_t CurrentTarget() { return HWY_TARGET; }
 
+#if CTNN_SEQUENCE_KERNELS_PART != 1
 /// The gate activations on 2^20 + 2 inputs spread over [−30, 30] (every
 /// target; tools/accuracy/tanh_ulp checks every float on the static one):
 /// out[0] = worst GateTanh ulp, out[1] = worst GateSigmoid absolute error,
@@ -78,6 +84,7 @@ void GateErrors(double* out) {
     }
   }
 }
+#endif
 
 /// Σ of the magnitudes of the terms output o depends on (all its gate sums,
 /// inputs and state): float accumulation errors scale with it.
@@ -148,19 +155,24 @@ void RecurrentSizes(Compare& c, std::index_sequence<I...>) {
   (CompareSteps<ctnn::recurrent_layer<Cell, kHidden[I], 16>>(c, 30 + I, 0.4f), ...);
 }
 
+#if CTNN_SEQUENCE_KERNELS_PART != 2
 Compare GruCompare() {
   Compare c;
   RecurrentSizes<ctnn::detail::gru_cell>(c, std::make_index_sequence<kHidden.size()>{});
   CompareSteps<ctnn::recurrent_layer<ctnn::detail::gru_cell, 33, 33>>(c, 1, 0.3f);
   return c;
 }
+#endif
+#if CTNN_SEQUENCE_KERNELS_PART != 1
 Compare LstmCompare() {
   Compare c;
   RecurrentSizes<ctnn::detail::lstm_cell>(c, std::make_index_sequence<kHidden.size()>{});
   CompareSteps<ctnn::recurrent_layer<ctnn::detail::lstm_cell, 33, 33>>(c, 2, 0.3f);
   return c;
 }
+#endif
 
+#if CTNN_SEQUENCE_KERNELS_PART != 2
 template <std::size_t... I>
 void ConvSizes(Compare& c, std::index_sequence<I...>) {
   // Every size as the output channels, with kernels 1..5 and dilations 1, 2, 4.
@@ -234,6 +246,9 @@ Compare SequenceCompare() {
   return c;
 }
 
+#endif
+
+#if CTNN_SEQUENCE_KERNELS_PART != 1
 /// The training step's gate kernels (RecurrentTrainForward/Backward)
 /// against the layer's scalar twins (gates_forward_reference/
 /// gates_backward_reference) for `rows` rows from random pre-activations,
@@ -317,6 +332,7 @@ Compare TrainGatesCompare() {
   TrainGateSizes(c, std::make_index_sequence<kHidden.size()>{});
   return c;
 }
+#endif
 
 }  // namespace ctnn_test::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -328,18 +344,23 @@ HWY_AFTER_NAMESPACE();
 
 namespace ctnn_test {
 HWY_EXPORT(CurrentTarget);
+#if CTNN_SEQUENCE_KERNELS_PART != 2
 HWY_EXPORT(GruCompare);
-HWY_EXPORT(LstmCompare);
 HWY_EXPORT(ConvCompare);
+HWY_EXPORT(SequenceCompare);
+#endif
+#if CTNN_SEQUENCE_KERNELS_PART != 1
+HWY_EXPORT(LstmCompare);
 HWY_EXPORT(GateErrors);
 HWY_EXPORT(TrainGatesCompare);
-HWY_EXPORT(SequenceCompare);
+#endif
 
 template <class F>
 void ForEachTarget(F&& body) {
   for_each_target([] { return HWY_DYNAMIC_DISPATCH(CurrentTarget)(); }, body);
 }
 
+#if CTNN_SEQUENCE_KERNELS_PART != 1
 TEST_CASE("sequence kernels: gate tanh within 5 ulp, gate sigmoid within 2e-7, NaN kept, on every target",
           "[kernels][gates]") {
   ForEachTarget([] {
@@ -351,6 +372,8 @@ TEST_CASE("sequence kernels: gate tanh within 5 ulp, gate sigmoid within 2e-7, N
     CHECK(e[2] == 0);
   });
 }
+#endif
+#if CTNN_SEQUENCE_KERNELS_PART != 2
 TEST_CASE("sequence kernels: GRU steps match the scalar reference on every target", "[kernels][gru]") {
   ForEachTarget([] {
     const Compare c = HWY_DYNAMIC_DISPATCH(GruCompare)();
@@ -359,6 +382,8 @@ TEST_CASE("sequence kernels: GRU steps match the scalar reference on every targe
     CHECK(c.worst <= 1.0);
   });
 }
+#endif
+#if CTNN_SEQUENCE_KERNELS_PART != 1
 TEST_CASE("sequence kernels: LSTM steps match the scalar reference on every target", "[kernels][lstm]") {
   ForEachTarget([] {
     const Compare c = HWY_DYNAMIC_DISPATCH(LstmCompare)();
@@ -376,6 +401,8 @@ TEST_CASE("sequence kernels: GRU/LSTM training-step gates (forward and backward)
     CHECK(c.worst <= 1.0);
   });
 }
+#endif
+#if CTNN_SEQUENCE_KERNELS_PART != 2
 TEST_CASE("sequence kernels: causal Conv1D steps match the scalar reference on every target", "[kernels][conv1d]") {
   ForEachTarget([] {
     const Compare c = HWY_DYNAMIC_DISPATCH(ConvCompare)();
@@ -393,5 +420,6 @@ TEST_CASE("sequence kernels: Conv1D's forward_sequence kernel gives the step ker
     CHECK(c.worst == 0.0);
   });
 }
+#endif
 }  // namespace ctnn_test
 #endif

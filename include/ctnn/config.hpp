@@ -23,6 +23,13 @@ constexpr std::size_t padded(std::size_t n) noexcept {
   return (n + pad_floats - 1) / pad_floats * pad_floats;
 }
 
+/// How many rows of `width` floats a kernel's stack buffer of `floats`
+/// floats holds, clamped to 1..`max_rows` (the sequence kernels' chunks).
+constexpr std::size_t rows_within(std::size_t floats, std::size_t width, std::size_t max_rows) noexcept {
+  const std::size_t rows = floats / width;
+  return rows < 1 ? 1 : (rows > max_rows ? max_rows : rows);
+}
+
 }  // namespace ctnn
 
 // Determinism guard for the few double-precision routines whose results must

@@ -112,21 +112,21 @@ HWY_INLINE V TanhRational(D d, V x) {
   const V xc = hn::Min(hn::Max(x, hn::Neg(c)), c);
   const V t = hn::Mul(xc, xc);
   V p = hn::Set(d, -1.220357496e-11f);
-  p = hn::MulAdd(p, t, hn::Set(d, 3.058518061e-08f));
-  p = hn::MulAdd(p, t, hn::Set(d, 2.800752918e-05f));
-  p = hn::MulAdd(p, t, hn::Set(d, 3.868331201e-03f));
-  p = hn::MulAdd(p, t, hn::Set(d, 1.367991716e-01f));
-  p = hn::MulAdd(p, t, hn::Set(d, 1.0f));
+  p = Fma(p, t, hn::Set(d, 3.058518061e-08f));
+  p = Fma(p, t, hn::Set(d, 2.800752918e-05f));
+  p = Fma(p, t, hn::Set(d, 3.868331201e-03f));
+  p = Fma(p, t, hn::Set(d, 1.367991716e-01f));
+  p = Fma(p, t, hn::Set(d, 1.0f));
   V q = hn::Set(d, 1.287371333e-06f);
-  q = hn::MulAdd(q, t, hn::Set(d, 3.938637092e-04f));
-  q = hn::MulAdd(q, t, hn::Set(d, 2.724585123e-02f));
-  q = hn::MulAdd(q, t, hn::Set(d, 4.701324999e-01f));
-  q = hn::MulAdd(q, t, hn::Set(d, 1.0f));
+  q = Fma(q, t, hn::Set(d, 3.938637092e-04f));
+  q = Fma(q, t, hn::Set(d, 2.724585123e-02f));
+  q = Fma(q, t, hn::Set(d, 4.701324999e-01f));
+  q = Fma(q, t, hn::Set(d, 1.0f));
   const V xp = hn::Mul(xc, p);
-  const V xp_err = hn::MulSub(xc, p, xp);  // x·p − xp, exact with an FMA
+  const V xp_err = Fms(xc, p, xp);  // x·p − xp, exact with an FMA
   const V r = hn::Div(xp, q);
-  const V residual = hn::Add(hn::NegMulAdd(r, q, xp), xp_err);  // x·p − r·q
-  return hn::MulAdd(residual, hn::ApproximateReciprocal(q), r);
+  const V residual = hn::Add(Fnma(r, q, xp), xp_err);  // x·p − r·q
+  return Fma(residual, hn::ApproximateReciprocal(q), r);
 }
 
 /// The gate activations of the recurrent cells (GRU, LSTM), where two of
@@ -147,15 +147,15 @@ HWY_INLINE V GateTanh(D d, V x) {
   const V xc = hn::Min(hn::Max(x, hn::Neg(c)), c);
   const V t = hn::Mul(xc, xc);
   const V t2 = hn::Mul(t, t);
-  const V p01 = hn::MulAdd(hn::Set(d, 1.367991716e-01f * s * s0p), t, hn::Set(d, 1.0f * s0p));
-  const V p23 = hn::MulAdd(hn::Set(d, 2.800752918e-05f * s * s * s * s0p), t,
+  const V p01 = Fma(hn::Set(d, 1.367991716e-01f * s * s0p), t, hn::Set(d, 1.0f * s0p));
+  const V p23 = Fma(hn::Set(d, 2.800752918e-05f * s * s * s * s0p), t,
                            hn::Set(d, 3.868331201e-03f * s * s * s0p));
-  const V p45 = hn::MulAdd(hn::Set(d, -1.220357496e-11f * s * s * s * s * s * s0p), t,
+  const V p45 = Fma(hn::Set(d, -1.220357496e-11f * s * s * s * s * s * s0p), t,
                            hn::Set(d, 3.058518061e-08f * s * s * s * s * s0p));
-  const V p = hn::MulAdd(hn::MulAdd(p45, t2, p23), t2, p01);
-  const V q01 = hn::MulAdd(hn::Set(d, 4.701324999e-01f * s), t, hn::Set(d, 1.0f));
-  const V q23 = hn::MulAdd(hn::Set(d, 3.938637092e-04f * s * s * s), t, hn::Set(d, 2.724585123e-02f * s * s));
-  const V q = hn::MulAdd(hn::MulAdd(hn::Set(d, 1.287371333e-06f * s * s * s * s), t2, q23), t2, q01);
+  const V p = Fma(Fma(p45, t2, p23), t2, p01);
+  const V q01 = Fma(hn::Set(d, 4.701324999e-01f * s), t, hn::Set(d, 1.0f));
+  const V q23 = Fma(hn::Set(d, 3.938637092e-04f * s * s * s), t, hn::Set(d, 2.724585123e-02f * s * s));
+  const V q = Fma(Fma(hn::Set(d, 1.287371333e-06f * s * s * s * s), t2, q23), t2, q01);
   return hn::IfThenElse(hn::IsNaN(x), x, hn::Div(hn::Mul(xc, p), q));
 }
 /// σ(x) = (1 + tanh(x/2))/2 through GateTanh: absolute error at most 2e-7
@@ -167,7 +167,7 @@ HWY_INLINE V GateTanh(D d, V x) {
 template <class D, class V>
 HWY_INLINE V GateSigmoid(D d, V x) {
   const V half = hn::Set(d, 0.5f);
-  return hn::MulAdd(half, GateTanh(d, hn::Mul(half, x)), half);
+  return Fma(half, GateTanh(d, hn::Mul(half, x)), half);
 }
 
 template <class D, class V>
@@ -200,21 +200,21 @@ template <class D, class V>
 HWY_INLINE V NormalCdf(D d, V x) {
   const V ax = hn::Min(hn::Abs(x), hn::Set(d, 14.0f));
   const V a = hn::Mul(ax, hn::Set(d, 0.70710678118654752f));
-  const V t = hn::Div(hn::Set(d, 1.0f), hn::MulAdd(a, hn::Set(d, 0.5f), hn::Set(d, 1.0f)));
+  const V t = hn::Div(hn::Set(d, 1.0f), Fma(a, hn::Set(d, 0.5f), hn::Set(d, 1.0f)));
   V p = hn::Set(d, 0.17087277f);
-  p = hn::MulAdd(p, t, hn::Set(d, -0.82215223f));
-  p = hn::MulAdd(p, t, hn::Set(d, 1.48851587f));
-  p = hn::MulAdd(p, t, hn::Set(d, -1.13520398f));
-  p = hn::MulAdd(p, t, hn::Set(d, 0.27886807f));
-  p = hn::MulAdd(p, t, hn::Set(d, -0.18628806f));
-  p = hn::MulAdd(p, t, hn::Set(d, 0.09678418f));
-  p = hn::MulAdd(p, t, hn::Set(d, 0.37409196f));
-  p = hn::MulAdd(p, t, hn::Set(d, 1.00002368f));
-  p = hn::MulAdd(p, t, hn::Set(d, -1.26551223f));
+  p = Fma(p, t, hn::Set(d, -0.82215223f));
+  p = Fma(p, t, hn::Set(d, 1.48851587f));
+  p = Fma(p, t, hn::Set(d, -1.13520398f));
+  p = Fma(p, t, hn::Set(d, 0.27886807f));
+  p = Fma(p, t, hn::Set(d, -0.18628806f));
+  p = Fma(p, t, hn::Set(d, 0.09678418f));
+  p = Fma(p, t, hn::Set(d, 0.37409196f));
+  p = Fma(p, t, hn::Set(d, 1.00002368f));
+  p = Fma(p, t, hn::Set(d, -1.26551223f));
   const V half = hn::Set(d, 0.5f);
   const V hi = hn::Mul(ax, ax);
-  const V lo = hn::MulSub(ax, ax, hi);
-  const V e = hn::Mul(hn::Mul(t, hn::Exp(d, hn::Mul(hn::Neg(half), hi))), hn::Exp(d, hn::NegMulAdd(half, lo, p)));
+  const V lo = Fms(ax, ax, hi);
+  const V e = hn::Mul(hn::Mul(t, hn::Exp(d, hn::Mul(hn::Neg(half), hi))), hn::Exp(d, Fnma(half, lo, p)));
   const V half_e = hn::Mul(half, e);  // ½·erfc(|x|/√2) = Φ(−|x|)
   return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), half_e, hn::Sub(hn::Set(d, 1.0f), half_e));
 }
@@ -230,7 +230,7 @@ template <class D, class V>
 HWY_INLINE V GeluTanhArg(D d, V x) {
   const V x2 = hn::Mul(x, x);
   return hn::Mul(hn::Mul(hn::Set(d, static_cast<float>(gelu_tanh::k)), x),
-                 hn::MulAdd(hn::Set(d, static_cast<float>(gelu_tanh::c)), x2, hn::Set(d, 1.0f)));
+                 Fma(hn::Set(d, static_cast<float>(gelu_tanh::c)), x2, hn::Set(d, 1.0f)));
 }
 
 /// gelu_tanh as x·sigmoid(2u): ½(1 + tanh(u)) = sigmoid(2u), without the

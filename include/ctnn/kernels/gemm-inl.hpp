@@ -59,7 +59,7 @@ HWY_INLINE void GemmTile(D d, std::size_t K, const float* HWY_RESTRICT A, std::s
     for (std::size_t r = 0; r < RT; ++r) {
       const V a = hn::Set(d, A[r * a_rs + k * a_ks]);
       CTNN_UNROLL_ALL
-      for (std::size_t j = 0; j < CT; ++j) acc[r][j] = hn::MulAdd(a, m[j], acc[r][j]);
+      for (std::size_t j = 0; j < CT; ++j) acc[r][j] = Fma(a, m[j], acc[r][j]);
     }
   }
   CTNN_UNROLL_ALL
@@ -93,7 +93,7 @@ HWY_NOINLINE inline void Gemm(std::size_t R, std::size_t K, std::size_t W, const
     for (std::size_t c = 0; c < W; c += N) {
       auto acc = accumulate ? hn::Load(d, C + r * ldc + c) : (bias ? hn::Load(d, bias + c) : hn::Zero(d));
       for (std::size_t k = 0; k < K; ++k)
-        acc = hn::MulAdd(hn::Set(d, A[r * a_rs + k * a_ks]), hn::Load(d, M + k * ldm + c), acc);
+        acc = Fma(hn::Set(d, A[r * a_rs + k * a_ks]), hn::Load(d, M + k * ldm + c), acc);
       hn::Store(acc, d, C + r * ldc + c);
     }
   }

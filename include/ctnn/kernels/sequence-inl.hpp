@@ -44,7 +44,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const Layer& layer, detail::layer_
 
 /// Steps per tile: two tiles of the widest layer output fit in 32 KB.
 template <std::size_t Width>
-inline constexpr std::size_t kSequenceTile = 4096 / Width < 1 ? 1 : (4096 / Width > 64 ? 64 : 4096 / Width);
+inline constexpr std::size_t kSequenceTile = rows_within(4096, Width, 64);
 
 template <class Net, class States, std::size_t... I>
 HWY_INLINE const float* SequenceLayers(const Net& net, States& st, std::size_t rows,

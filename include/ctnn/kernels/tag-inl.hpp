@@ -28,6 +28,7 @@
 #include <hwy/highway.h>
 
 #include "ctnn/config.hpp"
+#include "ctnn/kernels/fma-inl.hpp"
 
 // No HWY_BEFORE_NAMESPACE here: the region declares no function, and clang
 // warns about a target attribute pushed over a region that uses none.

@@ -49,7 +49,7 @@ HWY_INLINE V Derivative(D d, V a, V da, sigmoid) {
 }
 template <class D, class V>
 HWY_INLINE V Derivative(D d, V a, V da, tanh) {
-  return hn::Mul(da, hn::NegMulAdd(a, a, hn::Set(d, 1.0f)));
+  return hn::Mul(da, Fnma(a, a, hn::Set(d, 1.0f)));
 }
 
 template <class D, class V, std::intmax_t Num, std::intmax_t Den>
@@ -62,14 +62,14 @@ template <class D, class V>
 HWY_INLINE V Derivative(D d, V z, V da, silu) {
   const V s = Activate(d, z, sigmoid{});
   const V one = hn::Set(d, 1.0f);
-  return hn::Mul(da, hn::Mul(s, hn::MulAdd(z, hn::Sub(one, s), one)));
+  return hn::Mul(da, hn::Mul(s, Fma(z, hn::Sub(one, s), one)));
 }
 template <class D, class V>
 HWY_INLINE V Derivative(D d, V z, V da, gelu) {
   const auto nan = hn::IsNaN(z);
   const V zc = hn::Min(hn::Abs(hn::IfThenZeroElse(nan, z)), hn::Set(d, 20.0f));
   const V pdf = hn::Mul(hn::Set(d, 0.39894228040143268f), hn::Exp(d, hn::Mul(hn::Set(d, -0.5f), hn::Mul(zc, zc))));
-  const V r = hn::Mul(da, hn::MulAdd(z, pdf, NormalCdf(d, hn::IfThenZeroElse(nan, z))));
+  const V r = hn::Mul(da, Fma(z, pdf, NormalCdf(d, hn::IfThenZeroElse(nan, z))));
   return hn::IfThenElse(nan, z, r);
 }
 template <class D, class V>
@@ -78,9 +78,9 @@ HWY_INLINE V Derivative(D d, V z, V da, gelu_tanh) {
   const V s = Activate(d, hn::Add(u, u), sigmoid{});
   const V one = hn::Set(d, 1.0f);
   const V du = hn::Mul(hn::Set(d, static_cast<float>(2.0 * gelu_tanh::k)),
-                       hn::MulAdd(hn::Set(d, static_cast<float>(3.0 * gelu_tanh::c)), hn::Mul(z, z), one));
+                       Fma(hn::Set(d, static_cast<float>(3.0 * gelu_tanh::c)), hn::Mul(z, z), one));
   // s + z·2s(1 − s)·√(2/π)·(1 + 3c·z²)
-  return hn::Mul(da, hn::MulAdd(hn::Mul(z, du), hn::Mul(s, hn::Sub(one, s)), s));
+  return hn::Mul(da, Fma(hn::Mul(z, du), hn::Mul(s, hn::Sub(one, s)), s));
 }
 
 /// A user-defined elementwise activation: its `backward_simd(d, a, da)` on
@@ -130,10 +130,10 @@ HWY_NOINLINE inline bool AllFinite(const float* HWY_RESTRICT p, std::size_t n) {
   auto acc0 = zero, acc1 = zero;
   std::size_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
-    acc0 = hn::MulAdd(hn::Load(d, p + i), zero, acc0);
-    acc1 = hn::MulAdd(hn::Load(d, p + i + N), zero, acc1);
+    acc0 = Fma(hn::Load(d, p + i), zero, acc0);
+    acc1 = Fma(hn::Load(d, p + i + N), zero, acc1);
   }
-  for (; i < n; i += N) acc0 = hn::MulAdd(hn::Load(d, p + i), zero, acc0);
+  for (; i < n; i += N) acc0 = Fma(hn::Load(d, p + i), zero, acc0);
   return hn::AllFalse(d, hn::IsNaN(hn::Add(acc0, acc1)));
 }
 

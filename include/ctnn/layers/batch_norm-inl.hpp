@@ -36,7 +36,7 @@ HWY_INLINE void LayerForward(SimdTag, const batch_norm_layer<C, MN, MD, EE>& lay
   const auto eps = hn::Set(d, static_cast<float>(Layer::epsilon));
   for (std::size_t i = 0; i < P; i += N) {
     const auto s = hn::Div(hn::Load(d, p + i), hn::Sqrt(hn::Add(hn::Load(d, r + P + i), eps)));
-    hn::Store(hn::MulAdd(hn::Sub(hn::Load(d, x + i), hn::Load(d, r + i)), s, hn::Load(d, p + P + i)), d, y + i);
+    hn::Store(Fma(hn::Sub(hn::Load(d, x + i), hn::Load(d, r + i)), s, hn::Load(d, p + P + i)), d, y + i);
   }
 }
 

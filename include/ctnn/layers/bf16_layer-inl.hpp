@@ -85,8 +85,8 @@ HWY_INLINE void PairBlockBf16(D d, const std::uint16_t* HWY_RESTRICT w, const fl
     CTNN_UNROLL_ALL
     for (std::size_t k = 0; k < NV; ++k) {
       const auto u = hn::Load(du, rows + p * NV * N + k * N);
-      even[k] = hn::MulAdd(x0, hn::BitCast(d, hn::ShiftLeft<16>(u)), even[k]);
-      odd[k] = hn::MulAdd(x1, hn::BitCast(d, hn::And(u, high)), odd[k]);
+      even[k] = Fma(x0, hn::BitCast(d, hn::ShiftLeft<16>(u)), even[k]);
+      odd[k] = Fma(x1, hn::BitCast(d, hn::And(u, high)), odd[k]);
     }
   }
   CTNN_UNROLL_ALL
@@ -175,8 +175,8 @@ HWY_INLINE void Bf16Forward(const bf16_layer<Layer>& layer, const float* HWY_RES
       auto even = hn::Load(d, layer.bias_data() + c), odd = hn::Zero(d);
       for (std::size_t p = 0; p < P; ++p) {
         const auto u = hn::LoadU(du, rows + p * wb + (c - ob));
-        even = hn::MulAdd(hn::Set(d, xr[2 * p]), hn::BitCast(d, hn::ShiftLeft<16>(u)), even);
-        odd = hn::MulAdd(hn::Set(d, xr[2 * p + 1]), hn::BitCast(d, hn::And(u, high)), odd);
+        even = Fma(hn::Set(d, xr[2 * p]), hn::BitCast(d, hn::ShiftLeft<16>(u)), even);
+        odd = Fma(hn::Set(d, xr[2 * p + 1]), hn::BitCast(d, hn::And(u, high)), odd);
       }
       const auto sum = hn::Add(even, odd);
       if constexpr (Act::elementwise) {

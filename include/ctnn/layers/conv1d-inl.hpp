@@ -59,9 +59,9 @@ HWY_INLINE void LayerForward(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& 
       const float* HWY_RESTRICT in = L::tap_input(s, x, k);
       const float* HWY_RESTRICT rows = w + k * Cin * Op + c;
       if (k % 2 == 0) {
-        for (std::size_t i = 0; i < Cin; ++i) even = hn::MulAdd(hn::Set(d, in[i]), hn::Load(d, rows + i * Op), even);
+        for (std::size_t i = 0; i < Cin; ++i) even = Fma(hn::Set(d, in[i]), hn::Load(d, rows + i * Op), even);
       } else {
-        for (std::size_t i = 0; i < Cin; ++i) odd = hn::MulAdd(hn::Set(d, in[i]), hn::Load(d, rows + i * Op), odd);
+        for (std::size_t i = 0; i < Cin; ++i) odd = Fma(hn::Set(d, in[i]), hn::Load(d, rows + i * Op), odd);
       }
     }
     hn::Store(ActivateChannels<Act, Cout>(d, hn::Add(even, odd), c), d, y + c);
@@ -85,8 +85,8 @@ HWY_INLINE void ConvRows(D d, const L& layer, const float* HWY_RESTRICT ext, std
   for (std::size_t k = 0; k < K; ++k) {
     for (std::size_t i = 0; i < Cin; ++i) {
       const auto a = hn::Set(d, ext[k * Dil * Cin + i]), wk = hn::Load(d, w + (k * Cin + i) * Op);
-      if (k % 2 == 0) even = hn::MulAdd(a, wk, even);
-      else odd = hn::MulAdd(a, wk, odd);
+      if (k % 2 == 0) even = Fma(a, wk, even);
+      else odd = Fma(a, wk, odd);
     }
   }
   hn::Store(ActivateChannels<typename L::activation, L::out_extent>(d, hn::Add(even, odd), c), d, y + c);
@@ -111,10 +111,10 @@ HWY_INLINE void ConvRows(D d, const L& layer, const float* HWY_RESTRICT ext, std
       const float* HWY_RESTRICT a = ext + k * Dil * Cin + i;
       if (k % 2 == 0) {
         CTNN_UNROLL_ALL
-        for (std::size_t r = 0; r < RT; ++r) even[r] = hn::MulAdd(hn::Set(d, a[r * Cin]), wk, even[r]);
+        for (std::size_t r = 0; r < RT; ++r) even[r] = Fma(hn::Set(d, a[r * Cin]), wk, even[r]);
       } else {
         CTNN_UNROLL_ALL
-        for (std::size_t r = 0; r < RT; ++r) odd[r] = hn::MulAdd(hn::Set(d, a[r * Cin]), wk, odd[r]);
+        for (std::size_t r = 0; r < RT; ++r) odd[r] = Fma(hn::Set(d, a[r * Cin]), wk, odd[r]);
       }
     }
   }
@@ -142,24 +142,20 @@ inline constexpr std::size_t kConvRows = 7;
 /// buffer, then every output row from it by ConvRows — the step's sums and
 /// activation in registers, on the step's vector width (no pass per tap, no
 /// padding lanes computed). A history longer than 4096 floats runs step by
-/// step; otherwise the stack holds at most 4096 + 2048 floats.
-///
-/// On SCALAR and EMU128 the sequence is the step itself: their MulAdd is
-/// `mul * x + add` in C++, which the compiler fuses or not per context
-/// (-ffp-contract=fast is GCC's default), so two kernels of the same
-/// operations can round differently — seen with g++ 12 on aarch64's SCALAR
-/// target (Cin 1, dilation 1: 66 of 4,240 lanes 1–4 ulp apart).
+/// step; otherwise the stack holds at most 4096 + 2048 floats. Both kernels
+/// do the same fused multiply-adds (Fma, rounded once on every target) in
+/// the same order: the step's bits.
 template <std::size_t Cin, std::size_t Cout, std::size_t K, std::size_t D, class Act>
 HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D, Act>& layer,
                                      typename conv1d_layer<Cin, Cout, K, D, Act>::state& s, std::size_t rows,
                                      const float* HWY_RESTRICT X, std::size_t ldx, float* HWY_RESTRICT Z) {
   using L = conv1d_layer<Cin, Cout, K, D, Act>;
   constexpr std::size_t Op = L::out_padded, R = L::history;
-  if constexpr (R * Cin > 4096 || HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128) {
+  if constexpr (R * Cin > 4096) {
     for (std::size_t r = 0; r < rows; ++r) LayerForward(SimdTag(), layer, s, X + r * ldx, Z + r * Op);
   } else {
     // At most 64 rows and 2048 chunk inputs: ext stays within 24 KB of stack.
-    constexpr std::size_t kChunk = 2048 / Cin < 1 ? 1 : (2048 / Cin > 64 ? 64 : 2048 / Cin);
+    constexpr std::size_t kChunk = rows_within(2048, Cin, 64);
     alignas(alignment) float ext[(R + kChunk) * Cin];
     const RecurrentTag<Op> d;
     const std::size_t N = hn::Lanes(d);
@@ -176,7 +172,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const conv1d_layer<Cin, Cout, K, D
         for (; r + kConvRows <= n; r += kConvRows) ConvRows<kConvRows>(d, layer, ext + r * Cin, c, z + r * Op);
         for (; r < n; ++r) ConvRows<1>(d, layer, ext + r * Cin, c, z + r * Op);
       }
-      std::size_t c0 = (Cout + N - 1) / N * N;
+      const std::size_t c0 = (Cout + N - 1) / N * N;
       for (std::size_t r = 0; r < n; ++r)
         for (std::size_t c = c0; c + N <= Op; c += N) hn::Store(hn::Zero(d), d, z + r * Op + c);  // padding
       if constexpr (R > 0) {  // the last R inputs → the ring, `next` advanced by n

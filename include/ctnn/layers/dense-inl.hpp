@@ -90,7 +90,7 @@ HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_R
       const V xi = hn::Set(d, x[i + s]);
       const WT* HWY_RESTRICT row = w + (i + s) * (NV * N);
       CTNN_UNROLL_ALL
-      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = hn::MulAdd(xi, LoadWeights(d, row + k * N), acc[s][k]);
+      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = Fma(xi, LoadWeights(d, row + k * N), acc[s][k]);
     }
   }
   CTNN_UNROLL_ALL
@@ -99,7 +99,7 @@ HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_R
       const V xi = hn::Set(d, x[i + s]);
       const WT* HWY_RESTRICT row = w + (i + s) * (NV * N);
       CTNN_UNROLL_ALL
-      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = hn::MulAdd(xi, LoadWeights(d, row + k * N), acc[s][k]);
+      for (std::size_t k = 0; k < NV; ++k) acc[s][k] = Fma(xi, LoadWeights(d, row + k * N), acc[s][k]);
     }
   }
   CTNN_UNROLL_ALL
@@ -131,7 +131,7 @@ HWY_INLINE void DenseBroadcast(const Layer& layer, const float* HWY_RESTRICT x, 
     const std::size_t blk = c / BW, width = blk < full_blocks ? BW : tail;
     const auto* HWY_RESTRICT col = w + blk * BW * In + (c - blk * BW);
     auto acc = hn::Load(d, b + c);
-    for (std::size_t i = 0; i < In; ++i) acc = hn::MulAdd(hn::Set(d, x[i]), LoadWeights(d, col + i * width), acc);
+    for (std::size_t i = 0; i < In; ++i) acc = Fma(hn::Set(d, x[i]), LoadWeights(d, col + i * width), acc);
     if constexpr (Act::elementwise) {
       hn::Store(Activate(d, acc, Act{}), d, y + c);
     } else {
@@ -150,7 +150,7 @@ HWY_INLINE void DenseDot(const Layer& layer, const float* HWY_RESTRICT x, float*
   for (std::size_t o = 0; o < Out; ++o) {
     const auto* HWY_RESTRICT w = layer.weight_data() + o * K;
     auto acc = hn::Zero(d);
-    for (std::size_t i = 0; i < K; i += N) acc = hn::MulAdd(LoadWeights(d, w + i), hn::Load(d, x + i), acc);
+    for (std::size_t i = 0; i < K; i += N) acc = Fma(LoadWeights(d, w + i), hn::Load(d, x + i), acc);
     y[o] = hn::GetLane(hn::SumOfLanes(d, acc)) + layer.bias(o);
   }
   for (std::size_t p = Out; p < Layer::out_padded; ++p) y[p] = 0.0f;
@@ -212,14 +212,14 @@ HWY_INLINE void DotRows(D d, const Layer& layer, std::size_t o, const float* HWY
     const V x1 = hn::Load(d, x + i + N);
     CTNN_UNROLL_ALL
     for (std::size_t r = 0; r < R; ++r) {
-      acc0[r] = hn::MulAdd(LoadWeights(d, w + r * K + i), x0, acc0[r]);
-      acc1[r] = hn::MulAdd(LoadWeights(d, w + r * K + i + N), x1, acc1[r]);
+      acc0[r] = Fma(LoadWeights(d, w + r * K + i), x0, acc0[r]);
+      acc1[r] = Fma(LoadWeights(d, w + r * K + i + N), x1, acc1[r]);
     }
   }
   if (i < K) {  // K is a multiple of 16, so at most one vector remains
     const V x0 = hn::Load(d, x + i);
     CTNN_UNROLL_ALL
-    for (std::size_t r = 0; r < R; ++r) acc0[r] = hn::MulAdd(LoadWeights(d, w + r * K + i), x0, acc0[r]);
+    for (std::size_t r = 0; r < R; ++r) acc0[r] = Fma(LoadWeights(d, w + r * K + i), x0, acc0[r]);
   }
   CTNN_UNROLL_ALL
   for (std::size_t r = 0; r < R; ++r) {
@@ -240,10 +240,10 @@ HWY_INLINE void DotSingle(D d, const Layer& layer, const float* HWY_RESTRICT x, 
   V acc0 = hn::Zero(d), acc1 = hn::Zero(d);
   std::size_t i = 0;
   for (; i + 2 * N <= K; i += 2 * N) {
-    acc0 = hn::MulAdd(LoadWeights(d, w + i), hn::Load(d, x + i), acc0);
-    acc1 = hn::MulAdd(LoadWeights(d, w + i + N), hn::Load(d, x + i + N), acc1);
+    acc0 = Fma(LoadWeights(d, w + i), hn::Load(d, x + i), acc0);
+    acc1 = Fma(LoadWeights(d, w + i + N), hn::Load(d, x + i + N), acc1);
   }
-  if (i < K) acc0 = hn::MulAdd(LoadWeights(d, w + i), hn::Load(d, x + i), acc0);
+  if (i < K) acc0 = Fma(LoadWeights(d, w + i), hn::Load(d, x + i), acc0);
   V v = hn::Add(hn::SumOfLanes(d, hn::Add(acc0, acc1)), hn::Set(d, layer.bias(0)));
   if constexpr (Act::elementwise) v = Activate(d, v, Act{});
   hn::Store(hn::IfThenElseZero(hn::FirstN(d, 1), v), d, y);

@@ -61,7 +61,7 @@ HWY_INLINE void InputProjection(const float* HWY_RESTRICT w, const float* HWY_RE
   const std::size_t N = hn::Lanes(d);
   for (std::size_t c = 0; c < Row; c += N) {
     auto a0 = hn::Load(d, b + c);
-    for (std::size_t i = 0; i < In; ++i) a0 = hn::MulAdd(hn::Set(d, x[i]), hn::Load(d, w + i * Row + c), a0);
+    for (std::size_t i = 0; i < In; ++i) a0 = Fma(hn::Set(d, x[i]), hn::Load(d, w + i * Row + c), a0);
     hn::Store(a0, d, out + c);
   }
 }
@@ -78,7 +78,7 @@ HWY_INLINE void ProjectColumns(D d, const float* HWY_RESTRICT w, const float* HW
   for (std::size_t i = 0; i < In; ++i) {
     const V xi = hn::Set(d, x[i]);
     CTNN_UNROLL_ALL
-    for (std::size_t k = 0; k < NV; ++k) acc[k] = hn::MulAdd(xi, hn::Load(d, w + i * Row + k * N), acc[k]);
+    for (std::size_t k = 0; k < NV; ++k) acc[k] = Fma(xi, hn::Load(d, w + i * Row + k * N), acc[k]);
   }
   CTNN_UNROLL_ALL
   for (std::size_t k = 0; k < NV; ++k) hn::Store(acc[k], d, out + k * N);
@@ -120,15 +120,15 @@ HWY_INLINE V GruUpdate(D d, V ar, V az, V ghn, V gxn, V h) {
   // FMA after T instead of two.
   const V half = hn::Set(d, 0.5f);
   const V hgn = hn::Mul(half, ghn);
-  const V n = GateTanh(d, hn::MulAdd(hgn, GateTanh<true>(d, ar), hn::Add(gxn, hgn)));
+  const V n = GateTanh(d, Fma(hgn, GateTanh<true>(d, ar), hn::Add(gxn, hgn)));
   const V z = GateSigmoid(d, az);
-  return hn::MulAdd(hn::Sub(hn::Set(d, 1.0f), z), n, hn::Mul(z, h));
+  return Fma(hn::Sub(hn::Set(d, 1.0f), z), n, hn::Mul(z, h));
 }
 /// The LSTM's equations from the four pre-activation sums; the cell state
 /// at c is updated in place; returns h' = o·tanh(c').
 template <class D, class V>
 HWY_INLINE V LstmUpdate(D d, V ai, V af, V ag, V ao, float* HWY_RESTRICT c) {
-  const V cn = hn::MulAdd(GateSigmoid(d, af), hn::Load(d, c), hn::Mul(GateSigmoid(d, ai), GateTanh(d, ag)));
+  const V cn = Fma(GateSigmoid(d, af), hn::Load(d, c), hn::Mul(GateSigmoid(d, ai), GateTanh(d, ag)));
   hn::Store(cn, d, c);
   return hn::Mul(GateSigmoid(d, ao), GateTanh(d, cn));
 }
@@ -159,10 +159,10 @@ HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
     if constexpr (L::gates == 4) a3 = hn::Add(hn::Load(d, b + 3 * Hp), hn::Load(d, gx + 3 * Hp + u));
     for (std::size_t j = 0; j < H; ++j) {
       const auto hj = hn::Set(d, h[j]);
-      a0 = hn::MulAdd(hj, hn::Load(d, w + j * R), a0);
-      a1 = hn::MulAdd(hj, hn::Load(d, w + j * R + Hp), a1);
-      a2 = hn::MulAdd(hj, hn::Load(d, w + j * R + 2 * Hp), a2);
-      if constexpr (L::gates == 4) a3 = hn::MulAdd(hj, hn::Load(d, w + j * R + 3 * Hp), a3);
+      a0 = Fma(hj, hn::Load(d, w + j * R), a0);
+      a1 = Fma(hj, hn::Load(d, w + j * R + Hp), a1);
+      a2 = Fma(hj, hn::Load(d, w + j * R + 2 * Hp), a2);
+      if constexpr (L::gates == 4) a3 = Fma(hj, hn::Load(d, w + j * R + 3 * Hp), a3);
     }
     if constexpr (L::gates == 3) {
       hn::Store(GruUpdate(d, a0, a1, a2, hn::Load(d, gx + 2 * Hp + u), hn::Load(d, h + u)), d, y + u);
@@ -195,7 +195,7 @@ HWY_INLINE void AccumulateRow(D d, V (&acc)[G * P], float hj, const float* HWY_R
   CTNN_UNROLL_ALL
   for (std::size_t g = 0; g < G; ++g) {
     CTNN_UNROLL_ALL
-    for (std::size_t p = 0; p < P; ++p) acc[g * P + p] = hn::MulAdd(b, hn::Load(d, row + g * Hp + p * N), acc[g * P + p]);
+    for (std::size_t p = 0; p < P; ++p) acc[g * P + p] = Fma(b, hn::Load(d, row + g * Hp + p * N), acc[g * P + p]);
   }
 }
 
@@ -311,6 +311,11 @@ HWY_INLINE void LayerForward(SimdTag, const recurrent_layer<Cell, In, H>& layer,
   RecurrentStep(layer, s, gx, y);
 }
 
+/// Steps per input-projection GEMM of LayerForwardSequence: its gx rows
+/// fill at most 16 KB of stack, 1 to 64 steps.
+template <class L>
+inline constexpr std::size_t kProjectionChunk = rows_within(4096, L::row, 64);
+
 /// `rows` steps (network::forward_sequence). A cell whose weights exceed
 /// 28 KB (most of an L1 cache) projects the inputs of up to kChunk steps by
 /// one GEMM (the order of InputProjection, so the bits are forward()'s):
@@ -327,7 +332,7 @@ HWY_INLINE void LayerForwardSequence(SimdTag, const recurrent_layer<Cell, In, H>
   if constexpr (L::parameter_storage * sizeof(float) <= 28 * 1024) {
     for (std::size_t r = 0; r < rows; ++r) LayerForward(SimdTag(), layer, s, X + r * ldx, Z + r * L::out_padded);
   } else {
-    constexpr std::size_t kChunk = 4096 / L::row < 1 ? 1 : (4096 / L::row > 64 ? 64 : 4096 / L::row);
+    constexpr std::size_t kChunk = kProjectionChunk<L>;
     alignas(alignment) float gx[kChunk * L::row];
     for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
       const std::size_t n = rows - r0 < kChunk ? rows - r0 : kChunk;
@@ -366,7 +371,7 @@ HWY_NOINLINE void RecurrentTrainForward(SimdTag, const recurrent_layer<Cell, In,
       if constexpr (Cell::gates == 4) {  // gh was accumulated into A
         const auto i = Activate(d, hn::Load(d, a), sigmoid{}), f = Activate(d, hn::Load(d, a + Hp), sigmoid{});
         const auto g = Activate(d, hn::Load(d, a + 2 * Hp), tanh{}), o = Activate(d, hn::Load(d, a + 3 * Hp), sigmoid{});
-        const auto c = hn::MulAdd(f, hn::Load(d, cp + at), hn::Mul(i, g));
+        const auto c = Fma(f, hn::Load(d, cp + at), hn::Mul(i, g));
         const auto t = Activate(d, c, tanh{});
         hn::Store(i, d, a), hn::Store(f, d, a + Hp), hn::Store(g, d, a + 2 * Hp), hn::Store(o, d, a + 3 * Hp);
         hn::Store(c, d, aux + at), hn::Store(t, d, tc + at), hn::Store(hn::Mul(o, t), d, h + at);
@@ -375,9 +380,9 @@ HWY_NOINLINE void RecurrentTrainForward(SimdTag, const recurrent_layer<Cell, In,
         const auto rr = Activate(d, hn::Add(hn::Load(d, a), hn::Load(d, g)), sigmoid{});
         const auto z = Activate(d, hn::Add(hn::Load(d, a + Hp), hn::Load(d, g + Hp)), sigmoid{});
         const auto ghn = hn::Load(d, g + 2 * Hp);
-        const auto n = Activate(d, hn::MulAdd(rr, ghn, hn::Load(d, a + 2 * Hp)), tanh{});
+        const auto n = Activate(d, Fma(rr, ghn, hn::Load(d, a + 2 * Hp)), tanh{});
         hn::Store(rr, d, a), hn::Store(z, d, a + Hp), hn::Store(n, d, a + 2 * Hp), hn::Store(ghn, d, aux + at);
-        hn::Store(hn::MulAdd(hn::Sub(one, z), n, hn::Mul(z, hn::Load(d, hp + at))), d, h + at);
+        hn::Store(Fma(hn::Sub(one, z), n, hn::Mul(z, hn::Load(d, hp + at))), d, h + at);
       }
     }
   }
@@ -408,10 +413,10 @@ HWY_NOINLINE void RecurrentTrainBackward(SimdTag, const recurrent_layer<Cell, In
       if constexpr (Cell::gates == 4) {
         const auto i = hn::Load(d, a), f = hn::Load(d, a + Hp), g = hn::Load(d, a + 2 * Hp), o = hn::Load(d, a + 3 * Hp);
         const auto t = hn::Load(d, tc + at);
-        const auto dcc = hn::MulAdd(hn::Mul(dd, o), hn::NegMulAdd(t, t, one), hn::Load(d, dc + at));
+        const auto dcc = Fma(hn::Mul(dd, o), Fnma(t, t, one), hn::Load(d, dc + at));
         const auto di = hn::Mul(hn::Mul(dcc, g), hn::Mul(i, hn::Sub(one, i)));
         const auto df = hn::Mul(hn::Mul(dcc, hn::Load(d, cp + at)), hn::Mul(f, hn::Sub(one, f)));
-        const auto dg = hn::Mul(hn::Mul(dcc, i), hn::NegMulAdd(g, g, one));
+        const auto dg = hn::Mul(hn::Mul(dcc, i), Fnma(g, g, one));
         const auto dO = hn::Mul(hn::Mul(dd, t), hn::Mul(o, hn::Sub(one, o)));
         hn::Store(di, d, a), hn::Store(df, d, a + Hp), hn::Store(dg, d, a + 2 * Hp), hn::Store(dO, d, a + 3 * Hp);
         hn::Store(hn::Mul(dcc, f), d, dc + at);
@@ -422,7 +427,7 @@ HWY_NOINLINE void RecurrentTrainBackward(SimdTag, const recurrent_layer<Cell, In
       } else {
         float* g = G + r * R + u;
         const auto rr = hn::Load(d, a), z = hn::Load(d, a + Hp), n = hn::Load(d, a + 2 * Hp);
-        const auto dan = hn::Mul(hn::Mul(dd, hn::Sub(one, z)), hn::NegMulAdd(n, n, one));
+        const auto dan = hn::Mul(hn::Mul(dd, hn::Sub(one, z)), Fnma(n, n, one));
         const auto dar = hn::Mul(hn::Mul(dan, hn::Load(d, aux + at)), hn::Mul(rr, hn::Sub(one, rr)));
         const auto daz = hn::Mul(hn::Mul(dd, hn::Sub(hn::Load(d, hp + at), n)), hn::Mul(z, hn::Sub(one, z)));
         const auto dgn = hn::Mul(dan, rr);

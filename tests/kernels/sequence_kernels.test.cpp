@@ -4,7 +4,8 @@
 // step each step from the same state: hidden sizes 1, 3, 8, 15, 16, 17, 33, 64 (and
 // input extents 1, 5, 16, 33), kernel sizes 1–5 with dilations 1, 2, 4; and
 // the gate kernels of the GRU/LSTM training step (BPTT) at the same sizes;
-// and Conv1D's forward_sequence kernel against its steps, bit for bit.
+// and Conv1D's forward_sequence kernel against its steps, and the GRU/LSTM
+// sequence path's input-projection GEMM against the step's, bit for bit.
 
 // Built as two executables (tests/CMakeLists.txt), so that the halves of
 // this slow TU compile in parallel: CTNN_SEQUENCE_KERNELS_PART 1 = the GRU
@@ -227,11 +228,53 @@ void CompareSequence(Compare& c, std::uint64_t seed, float scale) {
   for (std::size_t k = 0; k < kTotal * Op; ++k) c.add(ys[k] == yb[k] ? 0.0 : 1.0, 0.0);
 }
 
+/// The GRU/LSTM sequence path's input projections (LayerForwardSequence of
+/// a cell above 28 KB: one Gemm over up to kProjectionChunk steps) against
+/// the step's InputProjection, row by row: the same bits on every target
+/// (per lane one Fma chain in input order from the bias, in both). In = 1,
+/// 5, 16, 17, 33, 64 and rows of G·Hp = 48 … 256 floats; 1, 5, 21 steps.
+template <std::size_t In, std::size_t Row>
+void CompareProjection(Compare& c, std::uint64_t seed) {
+  constexpr std::size_t kSteps = 21;
+  struct Buffers {
+    alignas(64) float w[In * Row];
+    alignas(64) float b[Row];
+    alignas(64) float x[kSteps * In];
+    alignas(64) float gemm[kSteps * Row];
+    alignas(64) float step[Row];
+  };
+  const auto buf = std::make_unique<Buffers>();
+  ctnn::rng g(seed);
+  for (float& v : buf->w) v = uniform(g, -1.0f, 1.0f);
+  for (float& v : buf->b) v = uniform(g, -1.0f, 1.0f);
+  for (float& v : buf->x) v = uniform(g, -1.5f, 1.5f);
+  for (std::size_t n : {1u, 5u, 21u}) {
+    std::fill(buf->gemm, buf->gemm + kSteps * Row, std::numeric_limits<float>::quiet_NaN());
+    k::Gemm(n, In, Row, buf->x, In, 1, buf->w, Row, buf->b, buf->gemm, Row, false);
+    for (std::size_t r = 0; r < n; ++r) {
+      k::InputProjection<In, Row>(buf->w, buf->b, buf->x + r * In, buf->step);
+      for (std::size_t j = 0; j < Row; ++j) c.add(buf->step[j] == buf->gemm[r * Row + j] ? 0.0 : 1.0, 0.0);
+    }
+  }
+}
+Compare ProjectionCompare() {
+  Compare c;
+  CompareProjection<1, 48>(c, 80);
+  CompareProjection<5, 64>(c, 81);
+  CompareProjection<16, 48>(c, 82);
+  CompareProjection<17, 144>(c, 83);
+  CompareProjection<33, 192>(c, 84);
+  CompareProjection<64, 192>(c, 85);
+  CompareProjection<64, 256>(c, 86);
+  return c;
+}
+
 /// Conv1D's sequence kernel (conv1d-inl.hpp's ConvRows) at awkward channel
 /// counts — 1, lanes ± 1 of 8- and 16-lane vectors, primes — and the R6
 /// layers. A short list: each layer type here costs build time on every
 /// target (the recurrent layers' sequence path is their step, or a Gemm
-/// tested in kernels.test.cpp, and sequence.test.cpp checks both bit for bit).
+/// whose rows ProjectionCompare above checks against the step's, and
+/// sequence.test.cpp checks whole layers bit for bit on the static target).
 Compare SequenceCompare() {
   Compare c;
   CompareSequence<ctnn::conv1d_layer<3, 1, 2, 1, ctnn::tanh>>(c, 80, 0.5f);
@@ -348,6 +391,7 @@ HWY_EXPORT(CurrentTarget);
 HWY_EXPORT(GruCompare);
 HWY_EXPORT(ConvCompare);
 HWY_EXPORT(SequenceCompare);
+HWY_EXPORT(ProjectionCompare);
 #endif
 #if CTNN_SEQUENCE_KERNELS_PART != 1
 HWY_EXPORT(LstmCompare);
@@ -417,6 +461,15 @@ TEST_CASE("sequence kernels: Conv1D's forward_sequence kernel gives the step ker
     const Compare c = HWY_DYNAMIC_DISPATCH(SequenceCompare)();
     INFO("compared " << c.count << ", first differing at #" << c.worst_at);
     CHECK(c.count > 20000);
+    CHECK(c.worst == 0.0);
+  });
+}
+TEST_CASE("sequence kernels: GRU/LSTM forward_sequence's input-projection GEMM gives the step's bits on every target",
+          "[kernels][gru][lstm][forward_sequence]") {
+  ForEachTarget([] {
+    const Compare c = HWY_DYNAMIC_DISPATCH(ProjectionCompare)();
+    INFO("compared " << c.count << ", first differing at #" << c.worst_at);
+    CHECK(c.count == 27 * (48 + 64 + 48 + 144 + 192 + 192 + 256));
     CHECK(c.worst == 0.0);
   });
 }

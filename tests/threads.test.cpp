@@ -150,8 +150,10 @@ TEST_CASE("threads: backend::gemm's chunked reductions and pool splits give one 
   ctnn::rng g(5);
   int compared = 0;
   // K: just past the chunking threshold, a prime, a multiple of the chunk;
-  // W = 40 with strides wider than W; A direct and transposed; bias, zero
-  // and accumulate starts; 7 and 64 rows (the row split needs R > threads).
+  // W = 48 = three vectors of pad_floats, strides (64, 80) wider than W, so
+  // 2 threads split the columns and 4 (more threads than column vectors)
+  // split the rows; 7 and 64 rows. Three modes, each one A layout with one
+  // start: direct + bias, transposed + zero, direct + accumulate.
   for (std::size_t K : {513u, 1031u, 1536u}) {
     for (std::size_t R : {7u, 64u}) {
       for (int mode = 0; mode < 3; ++mode) {

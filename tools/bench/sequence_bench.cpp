@@ -13,10 +13,11 @@
 //      (same results as step by step; input projections as one GEMM).
 //   R5 floor: a read-only pass over the network's bytes per step (the
 //      weights of a 64-unit cell do not fit in L1: a step streams them).
-//   Q floor (R3-R5): the recurrent part of a step alone — W_hh·h and the
+//   Q chain (R3-R5): the recurrent part of a step alone — W_hh·h and the
 //      gates from a fixed input projection, chained step to step: what a
 //      step costs once all work that does not depend on the previous step
-//      is gone, so per-sample / floor bounds any forward_sequence speed-up.
+//      is gone, so per-sample / chain bounds any forward_sequence speed-up;
+//      Q projection: the input projections alone, by the kernel's GEMM.
 // Usage: sequence_bench [--quick] [google-benchmark flags].
 #define EIGEN_STACK_ALLOCATION_LIMIT 0
 #include <benchmark/benchmark.h>
@@ -64,6 +65,21 @@ Net& shared_net() {
   return *net;
 }
 
+/// The recurrent layer of an R3-R5 network (its only layer).
+template <class Net>
+using first_layer_t = std::remove_cvref_t<decltype(shared_net<Net>().template layer<0>())>;
+
+/// The end of one iteration: the outputs `p` count as used, memory as read.
+inline void keep(const void* p) {
+  benchmark::DoNotOptimize(p);
+  benchmark::ClobberMemory();
+}
+
+/// Every benchmark processes kBlock steps per iteration.
+inline void count_steps(benchmark::State& state) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+}
+
 /// kBlock steps of input: a guitar-like decaying tone plus noise, scaled
 /// to ±0.8, Net::input_size floats per step.
 template <class Net>
@@ -92,10 +108,9 @@ void R_ctnn(benchmark::State& state) {
     for (std::size_t t = 0; t < kBlock; ++t)
       net.forward(std::span<const float, Net::input_size>(x.data() + t * Net::input_size, Net::input_size),
                   std::span<float, Net::output_size>(y.data() + t * Net::output_size, Net::output_size));
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
+    keep(y.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
 // ------------------------------------------------------------ Eigen
@@ -204,10 +219,9 @@ void R_eigen_rnn(benchmark::State& state) {
   std::vector<float> y(kBlock * 64);
   for (auto _ : state) {
     for (std::size_t t = 0; t < kBlock; ++t) e.step(x.data() + t * Net::input_size, y.data() + t * Net::output_size);
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
+    keep(y.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
 template <int Order>
@@ -244,10 +258,9 @@ void R6_eigen(benchmark::State& state) {
   std::vector<float> y(kBlock);
   for (auto _ : state) {
     for (std::size_t t = 0; t < kBlock; ++t) y[t] = e.step(x[t]);
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
+    keep(y.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
 /// forward_sequence in blocks of T steps (the same kBlock steps per iteration).
@@ -261,10 +274,9 @@ void Q_ctnn(benchmark::State& state) {
     for (std::size_t t = 0; t < kBlock; t += T)
       net.forward_sequence(std::span<const float, T * Net::input_size>(x.data() + t * Net::input_size, T * Net::input_size),
                            std::span<float, T * Net::output_size>(y.data() + t * Net::output_size, T * Net::output_size));
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
+    keep(y.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
 /// The memory floor of a step whose weights do not fit in L1: one
@@ -280,17 +292,17 @@ void R_floor(benchmark::State& state) {
   for (auto _ : state)
     for (std::size_t t = 0; t < kBlock; ++t) carry = stream_sum(p, n, carry);
   benchmark::DoNotOptimize(carry);
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
-/// The chain floor of a recurrent layer (Q floor above): the kernel's own
+/// The chain of a recurrent layer (Q chain above): the kernel's own
 /// RecurrentStep from one input projection computed once, kBlock chained
-/// steps. forward_sequence achieved/floor = Q / this.
+/// steps. forward_sequence achieved/chain = Q / this.
 template <class Net>
-void Q_floor(benchmark::State& state) {
+void Q_chain(benchmark::State& state) {
   namespace k = ctnn::HWY_NAMESPACE;
-  const auto& layer = shared_net<Net>().template layer<0>();
-  using L = std::remove_cvref_t<decltype(layer)>;
+  using L = first_layer_t<Net>;
+  const L& layer = shared_net<Net>().template layer<0>();
   typename L::state s{};
   alignas(64) float x[L::in_padded] = {};
   for (std::size_t i = 0; i < L::in_extent; ++i) x[i] = signal<Net>()[i];
@@ -299,35 +311,35 @@ void Q_floor(benchmark::State& state) {
   alignas(64) float y[L::out_padded];
   for (auto _ : state) {
     for (std::size_t t = 0; t < kBlock; ++t) k::RecurrentStep(layer, s, gx, y);
-    benchmark::DoNotOptimize(y);
-    benchmark::ClobberMemory();
+    keep(y);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
 /// The input projections alone: W_ih·x + b_ih of kBlock steps by the
-/// kernel's Gemm in chunks of 64 steps (the work forward_sequence moves off
-/// the chain; FMA-throughput bound). floor + this = a sequence that
-/// overlaps nothing.
+/// kernel's Gemm in its own chunks (kProjectionChunk steps: 21 for GRU-64,
+/// 16 for LSTM-64; the work forward_sequence moves off the chain,
+/// FMA-throughput bound). chain + this = a sequence that overlaps nothing.
+/// (Cells of ≤ 28 KB of weights — GRU/LSTM-16, GRU-32 — project step by
+/// step in forward_sequence; this row is their projection had they not.)
 template <class Net>
 void Q_projection(benchmark::State& state) {
   namespace k = ctnn::HWY_NAMESPACE;
-  const auto& layer = shared_net<Net>().template layer<0>();
-  using L = std::remove_cvref_t<decltype(layer)>;
+  using L = first_layer_t<Net>;
+  const L& layer = shared_net<Net>().template layer<0>();
   const auto& x = signal<Net>();
-  constexpr std::size_t kRows = 64;
+  constexpr std::size_t kRows = k::kProjectionChunk<L>;
   struct alignas(64) Rows {
     float v[kRows * L::row];
   };
   const auto gx = std::make_unique<Rows>();  // Gemm stores aligned rows
   for (auto _ : state) {
     for (std::size_t t = 0; t < kBlock; t += kRows)
-      k::Gemm(kRows, L::in_extent, L::row, x.data() + t * L::in_extent, L::in_extent, 1, layer.ih_data(), L::row,
+      k::Gemm(kBlock - t < kRows ? kBlock - t : kRows, L::in_extent, L::row, x.data() + t * L::in_extent, L::in_extent, 1, layer.ih_data(), L::row,
               layer.bias_ih_data(), gx->v, L::row, false);
-    benchmark::DoNotOptimize(gx->v);
-    benchmark::ClobberMemory();
+    keep(gx->v);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBlock));
+  count_steps(state);
 }
 
 #define CTNN_R_ROW(name, Net, G, I, H, Out, Head)                                                                 \
@@ -361,15 +373,15 @@ CTNN_Q_ROW("R4_lstm32", RL<32>);
 CTNN_Q_ROW("R5_gru64", RG<64>);
 CTNN_Q_ROW("R5_lstm64", RL<64>);
 CTNN_Q_ROW("R6_conv", R6);
-#define CTNN_Q_FLOOR(name, Net)                           \
-  BENCHMARK(Q_floor<Net>)->Name("Q/" name "/floor"); \
+#define CTNN_Q_CHAIN(name, Net)                      \
+  BENCHMARK(Q_chain<Net>)->Name("Q/" name "/chain"); \
   BENCHMARK(Q_projection<Net>)->Name("Q/" name "/projection")
-CTNN_Q_FLOOR("R3_gru16", RG<16>);
-CTNN_Q_FLOOR("R3_lstm16", RL<16>);
-CTNN_Q_FLOOR("R4_gru32", RG<32>);
-CTNN_Q_FLOOR("R4_lstm32", RL<32>);
-CTNN_Q_FLOOR("R5_gru64", RG<64>);
-CTNN_Q_FLOOR("R5_lstm64", RL<64>);
+CTNN_Q_CHAIN("R3_gru16", RG<16>);
+CTNN_Q_CHAIN("R3_lstm16", RL<16>);
+CTNN_Q_CHAIN("R4_gru32", RG<32>);
+CTNN_Q_CHAIN("R4_lstm32", RL<32>);
+CTNN_Q_CHAIN("R5_gru64", RG<64>);
+CTNN_Q_CHAIN("R5_lstm64", RL<64>);
 
 constexpr const char* kRows[] = {"R1_gru8",   "R2_lstm16", "R3_gru16", "R3_lstm16", "R4_gru32",
                                  "R4_lstm32", "R5_gru64",  "R5_lstm64", "R6_conv"};
@@ -418,14 +430,14 @@ int main(int argc, char** argv) {
                 !goal ? "" : (c / q512 >= 2.0 ? "met (>= 2)" : "MISSED (< 2)"));
     if (goal) (c / q512 >= 2.0 ? met : missed) += 1;
   }
-  std::printf("\nQ floor (R3-R5): chain = the recurrent part of a step alone (W_hh.h and the gates from a fixed input "
-              "projection), chained;\nprojection = W_ih.x of the block by one GEMM per 64 steps; ceiling = per-sample / "
+  std::printf("\nQ chain (R3-R5): chain = the recurrent part of a step alone (W_hh.h and the gates from a fixed input "
+              "projection), chained;\nprojection = W_ih.x of the block by forward_sequence's GEMM chunks; ceiling = per-sample / "
               "chain, the most any forward_sequence can gain even with free projections\n");
   std::printf("%-10s %10s %8s %10s %10s %8s %10s %8s\n", "row", "per-sample", "chain", "projection", "sum", "T=512",
               "T=512/sum", "ceiling");
   for (const char* r : kRows) {
     const std::string q = std::string("Q/") + r + "/";
-    const double c = ns_per_step(rep, std::string("R/") + r + "/ctnn"), f = ns_per_step(rep, q + "floor"),
+    const double c = ns_per_step(rep, std::string("R/") + r + "/ctnn"), f = ns_per_step(rep, q + "chain"),
                  p = ns_per_step(rep, q + "projection"), q512 = ns_per_step(rep, q + "512");
     if (c == 0 || f == 0 || p == 0 || q512 == 0) continue;
     std::printf("%-10s %10.1f %8.1f %10.1f %10.1f %8.1f %10.2f %8.2f\n", r, c, f, p, f + p, q512, q512 / (f + p), c / f);

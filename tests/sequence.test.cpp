@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -286,6 +287,36 @@ TEST_CASE("sequence: forward_sequence gives forward()'s bits, block lengths 1 to
   check_sequence_equals_steps<network<input<3>, conv1d<100, 2>, conv1d<5, 3, 2, ctnn::tanh>>>({130, 7});
   // A history of 6,000 floats: step by step inside forward_sequence.
   check_sequence_equals_steps<network<input<1>, conv1d<2, 3, 3000>, conv1d<1, 2, 1>>>({4000, 5000});
+}
+
+// On the AVX-512 targets a cell of <= 8 units steps on 256-bit vectors on
+// AMD CPUs and on 512-bit vectors elsewhere (ctnn/detail/cpu.hpp): both
+// must give the same bits (each lane is its own chain). Other static
+// targets have one width, and the two runs are the same code.
+TEST_CASE("sequence: GRU/LSTM cells of <= 8 units give the same bits on 256- and 512-bit step vectors",
+          "[sequence][gru][lstm]") {
+  using Net = network<input<2>, gru<1>, gru<8>, lstm<3>, lstm<8>, dense<2>>;
+  constexpr std::size_t T = 300;
+  std::vector<float> x(T * Net::input_size);
+  ctnn::rng g(11);
+  for (float& v : x) v = static_cast<float>(3 * g.uniform() - 1.5);
+  auto run = [&](ctnn::detail::step_width w) {
+    ctnn::detail::small_step_width = w;
+    auto net = std::make_unique<Net>();
+    ctnn::initialize(*net, 5);
+    std::vector<float> y(T * Net::output_size);
+    for (std::size_t t = 0; t < T; ++t)
+      net->forward(std::span<const float, Net::input_size>(x.data() + t * Net::input_size, Net::input_size),
+                   std::span<float, Net::output_size>(y.data() + t * Net::output_size, Net::output_size));
+    ctnn::detail::small_step_width = ctnn::detail::step_width::automatic;
+    return y;
+  };
+  const auto half = run(ctnn::detail::step_width::half), full = run(ctnn::detail::step_width::full);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < half.size(); ++i) differ += std::memcmp(&half[i], &full[i], sizeof(float)) != 0;
+  INFO(differ << " of " << half.size() << " outputs differ; static target " << hwy::TargetName(HWY_STATIC_TARGET));
+  CHECK(differ == 0);
+  CHECK(std::abs(half.back()) > 0);  // the outputs are not all zero
 }
 
 TEST_CASE("sequence: forward_sequence with static extents; mismatched spans throw and write nothing",

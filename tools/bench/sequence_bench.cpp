@@ -395,6 +395,8 @@ int main(int argc, char** argv) {
   initialize(argc, argv);
   std::printf("ctnn sequence benchmarks, static target %s (best this CPU supports: %s), %s\n",
               hwy::TargetName(HWY_STATIC_TARGET), hwy::TargetName(best_cpu_target()), compiler_name());
+  std::printf("GRU/LSTM steps of <= 8 units on the AVX-512 targets: %s vectors (%s CPU)\n",
+              ctnn::detail::half_width_small_steps() ? "256-bit" : "512-bit", ctnn::detail::cpu_is_amd() ? "AMD" : "non-AMD");
   recording_reporter rep;
   benchmark::RunSpecifiedBenchmarks(&rep);
 

@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "ctnn/detail/cpu.hpp"
 #include "ctnn/kernels/activation-inl.hpp"
 #include "ctnn/kernels/gemm-inl.hpp"
 #include "ctnn/kernels/network-inl.hpp"
@@ -41,7 +42,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 /// The vectors of a causal convolution's step (conv1d-inl.hpp): on the
 /// AVX-512 targets, 256-bit vectors up to 32 padded channels (as dense's
 /// small layers: a latency chain, and Zen 4 splits 512-bit operations);
-/// else full width. The recurrent step picks its own with StepTag below.
+/// else full width. The recurrent step picks its own (RecurrentStep below).
 template <std::size_t HiddenPadded>
 using RecurrentTag =
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
@@ -261,28 +262,18 @@ HWY_INLINE void RecurrentGroups(D d, const Layer& layer, const float* h, const f
   }
 }
 
-/// The vectors of a step: on the AVX-512 targets, 256 bits up to 8 hidden
-/// units (one vector either way; Zen 4 splits 512-bit operations).
-template <std::size_t H>
-using StepTag =
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-    std::conditional_t<(H <= 8), hn::CappedTag<float, 8>, FloatTag>;
-#else
-    FloatTag;
-#endif
-
-/// The recurrent part and the gates of one step, from the input projection
-/// gx (row floats, aligned): the hidden units in NP vectors, as few groups
-/// as the registers allow (all G gates of a vector together); h' is written
-/// to y and to s.h straight from the registers. y[H, out_padded) = 0.
-template <class Cell, std::size_t In, std::size_t H>
-HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
-                              typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT gx,
-                              float* HWY_RESTRICT y) {
+/// The recurrent part and the gates of one step on vectors of tag D, from
+/// the input projection gx (row floats, aligned): the hidden units in NP
+/// vectors, as few groups as the registers allow (all G gates of a vector
+/// together); h' is written to y and to s.h straight from the registers.
+/// y[H, out_padded) = 0.
+template <class D, class Cell, std::size_t In, std::size_t H>
+HWY_INLINE void RecurrentStepOn(D d, const recurrent_layer<Cell, In, H>& layer,
+                                typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT gx,
+                                float* HWY_RESTRICT y) {
   using L = recurrent_layer<Cell, In, H>;
   constexpr std::size_t G = L::gates, Hp = L::hidden_padded;
-  const StepTag<H> d;
-  constexpr std::size_t N = hn::MaxLanes(decltype(d)());
+  constexpr std::size_t N = hn::MaxLanes(D());
   constexpr std::size_t NP = (H + N - 1) / N;
   constexpr std::size_t P = kRecurrentRegisters / G < NP ? (kRecurrentRegisters / G > 0 ? kRecurrentRegisters / G : 1) : NP;
   constexpr std::size_t S0 = kRecurrentRegisters / (G * P);
@@ -297,6 +288,25 @@ HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
     RecurrentGroups<L, NP, P, S>(d, layer, h, gx, 0, c, y, s.h.data());
   }
   for (std::size_t u = NP * N; u + N <= Hp; u += N) hn::Store(hn::Zero(d), d, y + u);
+}
+
+/// One step. On the AVX-512 targets a cell of at most 8 hidden units is one
+/// vector of 8 or of 16 lanes, the same bits either way; which is faster
+/// depends on the CPU, not the target (detail::half_width_small_steps():
+/// 256-bit on AMD, whose Zen 4 splits 512-bit operations, 512-bit on Intel).
+template <class Cell, std::size_t In, std::size_t H>
+HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
+                              typename recurrent_layer<Cell, In, H>::state& s, const float* HWY_RESTRICT gx,
+                              float* HWY_RESTRICT y) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if constexpr (H <= 8) {
+    if (ctnn::detail::half_width_small_steps()) {
+      RecurrentStepOn(hn::CappedTag<float, 8>(), layer, s, gx, y);
+      return;
+    }
+  }
+#endif
+  RecurrentStepOn(FloatTag(), layer, s, gx, y);
 }
 #endif  // HWY_HAVE_SCALABLE
 

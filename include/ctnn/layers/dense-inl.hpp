@@ -63,10 +63,26 @@ HWY_INLINE V PairwiseSum(const V (&acc)[S][NV], std::size_t k) {
   }
 }
 
+/// Independent FMA chains a broadcast block of `NV` output vectors aims
+/// for: 8 hide the FMA latency (a full 64-wide AVX2 block has 8 output
+/// vectors). With 32 registers (AVX-512) and g++, blocks of 4 or more
+/// vectors aim for 16: S3's 32→32 layers on 256-bit vectors then run 4
+/// chains of 8 FMAs per vector instead of 2 of 16. Measured on an Intel
+/// AVX-512 core, g++ 12: S3 126 → 120 ns, S2 114 → 110 ns; S1's 2-vector
+/// 16→16 layer was slower with 16 (47 vs 45 ns), so it keeps 8; clang 16's
+/// S3 was slower with 16 (125 → 145 ns), so clang keeps 8 everywhere.
+/// AVX2 has 16 registers, which 16 accumulators would fill.
+template <std::size_t NV>
+inline constexpr std::size_t kBroadcastChains =
+#if (HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL) && !defined(__clang__)
+    NV >= 4 ? 16 : 8;
+#else
+    8;
+#endif
+
 /// One column block of the broadcast layout: `NV` output vectors accumulate
-/// Σ_i x[i]·W[i][block] with x[i] broadcast. At least 8 independent FMA
-/// chains hide the FMA latency: a full 64-wide block has 8 (AVX2) output
-/// vectors; narrower blocks split the sum over i into S interleaved partial
+/// Σ_i x[i]·W[i][block] with x[i] broadcast. Blocks of fewer than
+/// kBroadcastChains vectors split the sum over i into S interleaved partial
 /// sums (i mod S), added at the end — 16→16 runs 4 chains of 4 FMAs each
 /// instead of 2 chains of 16.
 template <std::size_t In, std::size_t NV, class Act, class D, class WT>
@@ -74,7 +90,7 @@ HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_R
                                const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   using V = hn::Vec<D>;
   constexpr std::size_t N = hn::MaxLanes(D());
-  constexpr std::size_t want = NV >= 8 ? 1 : 8 / NV;
+  constexpr std::size_t want = NV >= kBroadcastChains<NV> ? 1 : kBroadcastChains<NV> / NV;
   constexpr std::size_t S = want < In ? want : In;  // partial sums per output vector
   V acc[S][NV];
   CTNN_UNROLL_ALL

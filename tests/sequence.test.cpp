@@ -17,6 +17,7 @@
 
 #include "ctnn/ctnn.hpp"
 #include "fixture.hpp"
+#include "test_util.hpp"
 
 using namespace ctnn;
 using ctnn_test::fixture;
@@ -301,14 +302,13 @@ TEST_CASE("sequence: GRU/LSTM cells of <= 8 units give the same bits on 256- and
   ctnn::rng g(11);
   for (float& v : x) v = static_cast<float>(3 * g.uniform() - 1.5);
   auto run = [&](ctnn::detail::step_width w) {
-    ctnn::detail::small_step_width = w;
+    const ctnn_test::step_width_scope scope(w);
     auto net = std::make_unique<Net>();
     ctnn::initialize(*net, 5);
     std::vector<float> y(T * Net::output_size);
     for (std::size_t t = 0; t < T; ++t)
       net->forward(std::span<const float, Net::input_size>(x.data() + t * Net::input_size, Net::input_size),
                    std::span<float, Net::output_size>(y.data() + t * Net::output_size, Net::output_size));
-    ctnn::detail::small_step_width = ctnn::detail::step_width::automatic;
     return y;
   };
   const auto half = run(ctnn::detail::step_width::half), full = run(ctnn::detail::step_width::full);

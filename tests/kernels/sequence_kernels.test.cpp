@@ -399,17 +399,26 @@ HWY_EXPORT(GateErrors);
 HWY_EXPORT(TrainGatesCompare);
 #endif
 
-/// Sets ctnn::detail::small_step_width for a scope, then back to automatic.
-struct step_width_scope {
-  explicit step_width_scope(ctnn::detail::step_width w) { ctnn::detail::small_step_width = w; }
-  ~step_width_scope() { ctnn::detail::small_step_width = ctnn::detail::step_width::automatic; }
-  step_width_scope(const step_width_scope&) = delete;
-  step_width_scope& operator=(const step_width_scope&) = delete;
-};
-
 template <class F>
 void ForEachTarget(F&& body) {
   for_each_target([] { return HWY_DYNAMIC_DISPATCH(CurrentTarget)(); }, body);
+}
+
+/// `compare` (a step comparison, dispatched) on every target with both
+/// step widths: AVX-512 targets run cells of <= 8 units on 256- or 512-bit
+/// vectors, chosen by the CPU's vendor — both, whatever this CPU is.
+template <class F>
+void CheckStepsBothWidths(F compare) {
+  for (const auto width : {ctnn::detail::step_width::half, ctnn::detail::step_width::full}) {
+    const ctnn_test::step_width_scope scope(width);
+    ForEachTarget([&] {
+      const Compare c = compare();
+      INFO("step width " << (ctnn::detail::half_width_small_steps() ? "half" : "full") << ", compared " << c.count
+                         << ", worst at #" << c.worst_at << " error " << c.worst_err);
+      CHECK(c.count > 10000);
+      CHECK(c.worst <= 1.0);
+    });
+  }
 }
 
 #if CTNN_SEQUENCE_KERNELS_PART != 1
@@ -428,35 +437,13 @@ TEST_CASE("sequence kernels: gate tanh within 5 ulp, gate sigmoid within 2e-7, N
 #if CTNN_SEQUENCE_KERNELS_PART != 2
 TEST_CASE("sequence kernels: GRU steps match the scalar reference on every target, both step widths",
           "[kernels][gru]") {
-  // AVX-512 targets run cells of <= 8 units on 256- or 512-bit vectors,
-  // chosen by the CPU's vendor: both, whatever this CPU is.
-  for (const auto width : {ctnn::detail::step_width::half, ctnn::detail::step_width::full}) {
-    const step_width_scope scope(width);
-    ForEachTarget([] {
-      const Compare c = HWY_DYNAMIC_DISPATCH(GruCompare)();
-      INFO("step width " << (ctnn::detail::half_width_small_steps() ? "half" : "full") << ", compared " << c.count
-                         << ", worst at #" << c.worst_at << " error " << c.worst_err);
-      CHECK(c.count > 10000);
-      CHECK(c.worst <= 1.0);
-    });
-  }
+  CheckStepsBothWidths([] { return HWY_DYNAMIC_DISPATCH(GruCompare)(); });
 }
 #endif
 #if CTNN_SEQUENCE_KERNELS_PART != 1
 TEST_CASE("sequence kernels: LSTM steps match the scalar reference on every target, both step widths",
           "[kernels][lstm]") {
-  // AVX-512 targets run cells of <= 8 units on 256- or 512-bit vectors,
-  // chosen by the CPU's vendor: both, whatever this CPU is.
-  for (const auto width : {ctnn::detail::step_width::half, ctnn::detail::step_width::full}) {
-    const step_width_scope scope(width);
-    ForEachTarget([] {
-      const Compare c = HWY_DYNAMIC_DISPATCH(LstmCompare)();
-      INFO("step width " << (ctnn::detail::half_width_small_steps() ? "half" : "full") << ", compared " << c.count
-                         << ", worst at #" << c.worst_at << " error " << c.worst_err);
-      CHECK(c.count > 10000);
-      CHECK(c.worst <= 1.0);
-    });
-  }
+  CheckStepsBothWidths([] { return HWY_DYNAMIC_DISPATCH(LstmCompare)(); });
 }
 TEST_CASE("sequence kernels: GRU/LSTM training-step gates (forward and backward) match their scalar twins on every target",
           "[kernels][gru][lstm][training]") {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ctnn/detail/cpu.hpp"
 #include "ctnn/random.hpp"
 
 namespace ctnn_test {
@@ -21,6 +22,16 @@ inline std::int64_t ulp_distance(float a, float b) {
   const std::int64_t d = ordered(a) - ordered(b);
   return d < 0 ? -d : d;
 }
+
+/// Sets ctnn::detail::small_step_width (the GRU/LSTM step width of small
+/// cells on AVX-512) for a scope, then back to automatic. No step may run
+/// on another thread meanwhile.
+struct step_width_scope {
+  explicit step_width_scope(ctnn::detail::step_width w) { ctnn::detail::small_step_width = w; }
+  ~step_width_scope() { ctnn::detail::small_step_width = ctnn::detail::step_width::automatic; }
+  step_width_scope(const step_width_scope&) = delete;
+  step_width_scope& operator=(const step_width_scope&) = delete;
+};
 
 /// Uniform float in [lo, hi).
 inline float uniform(ctnn::rng& g, float lo, float hi) {

@@ -31,6 +31,9 @@
 
 #include <hwy/highway.h>
 #include <hwy/targets.h>
+#if defined(__AVX512BF16__) && defined(__AVX512VL__)
+#include <immintrin.h>  // vdpbf16ps peak (measure_dpbf16_gflops)
+#endif
 
 namespace {
 using namespace ctnn_bench;
@@ -272,6 +275,20 @@ void L_floor(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(n * sizeof(float));
 }
 
+/// The bf16 network's streaming floor: one read-only pass over the
+/// bf16_network object's bytes (about half of L_floor's), through integer
+/// xors (stream_xor: bf16 pairs read as floats would be subnormal).
+template <class Net>
+void L_floor_bf16(benchmark::State& state) {
+  static const ctnn::bf16_network<Net> net(shared_net<Net>());
+  const auto* p = reinterpret_cast<const std::uint32_t*>(&net);
+  const std::size_t n = sizeof(net) / sizeof(std::uint32_t);
+  std::uint32_t carry = 0;
+  for (auto _ : state) carry = stream_xor(p, n, carry);
+  benchmark::DoNotOptimize(carry);
+  state.counters["bytes"] = static_cast<double>(n * sizeof(std::uint32_t));
+}
+
 // ------------------------------------------------- B: batched inference
 /// Hand-written Eigen batch forward for In → H1 → H2 → Out ReLU MLPs
 /// (columns are samples; dynamic matrices, so Eigen's blocked GEMM runs).
@@ -509,6 +526,42 @@ double measure_fma_gflops() {
   return 12.0 * 2.0 * static_cast<double>(N) * iters / std::chrono::duration<double, std::nano>(t1 - t0).count();
 }
 
+#if defined(__AVX512BF16__) && defined(__AVX512VL__) && (HWY_STATIC_TARGET == HWY_AVX3 || HWY_STATIC_TARGET == HWY_AVX3_DL)
+#define CTNN_BENCH_DPBF16 1
+/// The vdpbf16ps peak of one core, measured as measure_fma_gflops is: 12
+/// independent chains (inline assembly, as the bf16 kernel), 64 flops per
+/// instruction (16 lanes × 2 products × multiply and add). Only where the
+/// bf16 kernel uses vdpbf16ps (bf16_layer-inl.hpp: the static target with
+/// AVX512_BF16).
+double measure_dpbf16_gflops() {
+  constexpr long iters = 20'000'000;
+  float init[12];
+  for (int k = 0; k < 12; ++k) init[k] = 1.0f + static_cast<float>(k) * 1e-3f;
+  benchmark::DoNotOptimize(init);
+  __m512 a0 = _mm512_set1_ps(init[0]), a1 = _mm512_set1_ps(init[1]), a2 = _mm512_set1_ps(init[2]),
+         a3 = _mm512_set1_ps(init[3]), a4 = _mm512_set1_ps(init[4]), a5 = _mm512_set1_ps(init[5]),
+         a6 = _mm512_set1_ps(init[6]), a7 = _mm512_set1_ps(init[7]), a8 = _mm512_set1_ps(init[8]),
+         a9 = _mm512_set1_ps(init[9]), a10 = _mm512_set1_ps(init[10]), a11 = _mm512_set1_ps(init[11]);
+  // bf16 pairs (1.0, 1.0) and (2^-40, 2^-40): the sums grow by 2^-39 per step.
+  __m512i w = _mm512_set1_epi32(0x3f803f80), x = _mm512_set1_epi32(0x2b802b80);
+  asm volatile("" : "+v"(w), "+v"(x));
+#define CTNN_DP(acc) asm("vdpbf16ps %[w], %[x], %[a]" : [a] "+v"(acc) : [x] "v"(x), [w] "v"(w))
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long i = 0; i < iters; ++i) {
+    CTNN_DP(a0); CTNN_DP(a1); CTNN_DP(a2); CTNN_DP(a3); CTNN_DP(a4); CTNN_DP(a5);
+    CTNN_DP(a6); CTNN_DP(a7); CTNN_DP(a8); CTNN_DP(a9); CTNN_DP(a10); CTNN_DP(a11);
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+#undef CTNN_DP
+  const __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
+                                                 _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7))),
+                                   _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));
+  float out = _mm512_reduce_add_ps(sum);
+  benchmark::DoNotOptimize(out);
+  return 12.0 * 64.0 * iters / std::chrono::duration<double, std::nano>(t1 - t0).count();
+}
+#endif
+
 /// Core clock estimate for bytes/cycle: a dependency chain of 1-cycle
 /// integer adds (8 per asm statement, so loop overhead overlaps) timed with
 /// the wall clock. Reads the frequency the core runs at now (turbo included).
@@ -546,6 +599,8 @@ BENCHMARK(L_floor<S4>)->Name("L/S4/floor");
 BENCHMARK(L_floor<S5>)->Name("L/S5/floor");
 BENCHMARK(L_bf16<S4>)->Name("L/S4/ctnn_bf16");
 BENCHMARK(L_bf16<S5>)->Name("L/S5/ctnn_bf16");
+BENCHMARK(L_floor_bf16<S4>)->Name("L/S4/floor_bf16");
+BENCHMARK(L_floor_bf16<S5>)->Name("L/S5/floor_bf16");
 #define CTNN_B(S, A)                                                                         \
   BENCHMARK(B_ctnn<S>)->Name("B/" #S "/ctnn")->Arg(1)->Arg(8)->Arg(64)->Arg(256);              \
   BENCHMARK(B_eigen<S, A>)->Name("B/" #S "/eigen")->Arg(1)->Arg(8)->Arg(64)->Arg(256)
@@ -635,6 +690,32 @@ int main(int argc, char** argv) {
     if (!rep.ns.count(b + "ctnn_bf16") || !rep.ns.count(b + "ctnn") || !rep.ns.count(b + "eigen")) continue;
     const double q = rep.ns[b + "ctnn_bf16"], c = rep.ns[b + "ctnn"], e = rep.ns[b + "eigen"];
     std::printf("%-4s %10.1f %10.1f %10.1f %12.2f %12.2f\n", s, q, c, e, c / q, e / q);
+  }
+  // The bf16 floor: its bytes streamed (floor_bf16) or, with vdpbf16ps,
+  // every multiply-add of the model at the measured vdpbf16ps peak,
+  // whichever is slower (a lower bound either way: the fp32 output layers
+  // are counted at the bf16 rate).
+  {
+    const std::map<std::string, double> macs = {{"S4", 784.0 * 128 + 128.0 * 10},
+                                                {"S5", 784.0 * 256 + 256.0 * 128 + 128.0 * 10}};
+#ifdef CTNN_BENCH_DPBF16
+    const double dp_gflops = rep.ns.count("L/S4/ctnn_bf16") || rep.ns.count("L/S5/ctnn_bf16") ? measure_dpbf16_gflops() : 0;
+    std::printf("vdpbf16ps peak measured %.1f GFLOP/s (fp32 FMA peak %.1f)\n", dp_gflops, measure_fma_gflops());
+#else
+    const double dp_gflops = 0;  // no vdpbf16ps: the portable path's bound is its FMAs, not measured here
+#endif
+    std::printf("%-4s %10s %12s %12s %12s\n", "net", "bf16", "stream ns", "dp peak ns", "bf16/floor");
+    for (const auto& [s, m] : macs) {
+      const std::string b = "L/" + s + "/";
+      if (!rep.ns.count(b + "ctnn_bf16") || !rep.ns.count(b + "floor_bf16")) continue;
+      const double q = rep.ns[b + "ctnn_bf16"], f = rep.ns[b + "floor_bf16"];
+      const double dp = dp_gflops > 0 ? 2 * m / dp_gflops : 0;
+      if (dp > 0) {
+        std::printf("%-4s %10.1f %12.1f %12.1f %12.2f\n", s.c_str(), q, f, dp, q / std::max(f, dp));
+      } else {
+        std::printf("%-4s %10.1f %12.1f %12s %12.2f\n", s.c_str(), q, f, "-", q / f);
+      }
+    }
   }
   // Bandwidth view of the large models: every call streams all parameters;
   // the floor is a read-only pass over the same bytes in this binary.

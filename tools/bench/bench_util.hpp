@@ -88,4 +88,28 @@ inline float stream_sum(const float* p, std::size_t n, float carry) {
   return hn::GetLane(hn::SumOfLanes(d, sum)) * 1e-30f;
 }
 
+/// stream_sum for bytes that are not floats (bf16 pairs: as floats many
+/// would be subnormal, and a subnormal add is slow on some CPUs): the same
+/// pass through 8 independent integer xors, `carry` chained in.
+inline std::uint32_t stream_xor(const std::uint32_t* p, std::size_t n, std::uint32_t carry) {
+  namespace hn = hwy::HWY_NAMESPACE;
+  const hn::ScalableTag<std::uint32_t> d;
+  const std::size_t N = hn::Lanes(d);
+  n = n / (8 * N) * (8 * N);
+  auto a0 = hn::Set(d, carry), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
+  auto a4 = hn::Zero(d), a5 = hn::Zero(d), a6 = hn::Zero(d), a7 = hn::Zero(d);
+  for (std::size_t i = 0; i < n; i += 8 * N) {
+    a0 = hn::Xor(a0, hn::LoadU(d, p + i));
+    a1 = hn::Xor(a1, hn::LoadU(d, p + i + N));
+    a2 = hn::Xor(a2, hn::LoadU(d, p + i + 2 * N));
+    a3 = hn::Xor(a3, hn::LoadU(d, p + i + 3 * N));
+    a4 = hn::Xor(a4, hn::LoadU(d, p + i + 4 * N));
+    a5 = hn::Xor(a5, hn::LoadU(d, p + i + 5 * N));
+    a6 = hn::Xor(a6, hn::LoadU(d, p + i + 6 * N));
+    a7 = hn::Xor(a7, hn::LoadU(d, p + i + 7 * N));
+  }
+  const auto x = hn::Xor(hn::Xor(hn::Xor(a0, a1), hn::Xor(a2, a3)), hn::Xor(hn::Xor(a4, a5), hn::Xor(a6, a7)));
+  return hn::GetLane(x);
+}
+
 }  // namespace ctnn_bench

@@ -63,53 +63,43 @@ class recording_reporter : public benchmark::ConsoleReporter {
   }
 };
 
-/// The streaming floor of a model: one read-only pass over `n` floats at p
-/// (rounded down to whole 8-vector blocks) through a sum with 8 independent
-/// accumulators, `carry` chained in, so that successive passes cannot
-/// overlap — what a forward call that streams those bytes cannot beat.
-inline float stream_sum(const float* p, std::size_t n, float carry) {
+/// One read-only pass over `n` lanes at p (rounded down to whole 8-vector
+/// blocks) through 8 independent accumulators combined by `op`, `carry`
+/// chained in, so that successive passes cannot overlap.
+template <class T, class Op>
+inline T stream_pass(const T* p, std::size_t n, T carry, Op op) {
   namespace hn = hwy::HWY_NAMESPACE;
-  const hn::ScalableTag<float> d;
+  const hn::ScalableTag<T> d;
   const std::size_t N = hn::Lanes(d);
   n = n / (8 * N) * (8 * N);
   auto a0 = hn::Set(d, carry), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
   auto a4 = hn::Zero(d), a5 = hn::Zero(d), a6 = hn::Zero(d), a7 = hn::Zero(d);
   for (std::size_t i = 0; i < n; i += 8 * N) {
-    a0 = hn::Add(a0, hn::LoadU(d, p + i));
-    a1 = hn::Add(a1, hn::LoadU(d, p + i + N));
-    a2 = hn::Add(a2, hn::LoadU(d, p + i + 2 * N));
-    a3 = hn::Add(a3, hn::LoadU(d, p + i + 3 * N));
-    a4 = hn::Add(a4, hn::LoadU(d, p + i + 4 * N));
-    a5 = hn::Add(a5, hn::LoadU(d, p + i + 5 * N));
-    a6 = hn::Add(a6, hn::LoadU(d, p + i + 6 * N));
-    a7 = hn::Add(a7, hn::LoadU(d, p + i + 7 * N));
+    a0 = op(a0, hn::LoadU(d, p + i));
+    a1 = op(a1, hn::LoadU(d, p + i + N));
+    a2 = op(a2, hn::LoadU(d, p + i + 2 * N));
+    a3 = op(a3, hn::LoadU(d, p + i + 3 * N));
+    a4 = op(a4, hn::LoadU(d, p + i + 4 * N));
+    a5 = op(a5, hn::LoadU(d, p + i + 5 * N));
+    a6 = op(a6, hn::LoadU(d, p + i + 6 * N));
+    a7 = op(a7, hn::LoadU(d, p + i + 7 * N));
   }
-  const auto sum = hn::Add(hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)), hn::Add(hn::Add(a4, a5), hn::Add(a6, a7)));
-  return hn::GetLane(hn::SumOfLanes(d, sum)) * 1e-30f;
+  // The sum of all lanes keeps every load live.
+  return hn::GetLane(hn::SumOfLanes(d, op(op(op(a0, a1), op(a2, a3)), op(op(a4, a5), op(a6, a7)))));
 }
 
-/// stream_sum for bytes that are not floats (bf16 pairs: as floats many
-/// would be subnormal, and a subnormal add is slow on some CPUs): the same
-/// pass through 8 independent integer xors, `carry` chained in.
+/// The streaming floor of a model: a pass over `n` floats (stream_pass)
+/// through float adds — what a forward call that streams those bytes
+/// cannot beat.
+inline float stream_sum(const float* p, std::size_t n, float carry) {
+  return stream_pass(p, n, carry, [](auto a, auto b) { return hwy::HWY_NAMESPACE::Add(a, b); }) * 1e-30f;
+}
+
+/// The same for bytes that are not floats (bf16 pairs: as floats many
+/// would be subnormal, and a subnormal add is slow on some CPUs): integer
+/// xors.
 inline std::uint32_t stream_xor(const std::uint32_t* p, std::size_t n, std::uint32_t carry) {
-  namespace hn = hwy::HWY_NAMESPACE;
-  const hn::ScalableTag<std::uint32_t> d;
-  const std::size_t N = hn::Lanes(d);
-  n = n / (8 * N) * (8 * N);
-  auto a0 = hn::Set(d, carry), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
-  auto a4 = hn::Zero(d), a5 = hn::Zero(d), a6 = hn::Zero(d), a7 = hn::Zero(d);
-  for (std::size_t i = 0; i < n; i += 8 * N) {
-    a0 = hn::Xor(a0, hn::LoadU(d, p + i));
-    a1 = hn::Xor(a1, hn::LoadU(d, p + i + N));
-    a2 = hn::Xor(a2, hn::LoadU(d, p + i + 2 * N));
-    a3 = hn::Xor(a3, hn::LoadU(d, p + i + 3 * N));
-    a4 = hn::Xor(a4, hn::LoadU(d, p + i + 4 * N));
-    a5 = hn::Xor(a5, hn::LoadU(d, p + i + 5 * N));
-    a6 = hn::Xor(a6, hn::LoadU(d, p + i + 6 * N));
-    a7 = hn::Xor(a7, hn::LoadU(d, p + i + 7 * N));
-  }
-  const auto x = hn::Xor(hn::Xor(hn::Xor(a0, a1), hn::Xor(a2, a3)), hn::Xor(hn::Xor(a4, a5), hn::Xor(a6, a7)));
-  return hn::GetLane(x);
+  return stream_pass(p, n, carry, [](auto a, auto b) { return hwy::HWY_NAMESPACE::Xor(a, b); });
 }
 
 }  // namespace ctnn_bench

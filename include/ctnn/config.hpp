@@ -30,6 +30,29 @@ constexpr std::size_t rows_within(std::size_t floats, std::size_t width, std::si
   return rows < 1 ? 1 : (rows > max_rows ? max_rows : rows);
 }
 
+namespace detail {
+
+/// `p` itself, through an empty asm statement that hides from the optimiser
+/// where it points: loads through the result stay loads from memory (the
+/// compiler can neither replace them by an earlier store's register nor
+/// hoist them as constants). A code-generation hint; the values are the same.
+template <class T>
+[[gnu::always_inline]] inline const T* opaque(const T* p) noexcept {
+#if defined(__GNUC__)
+  asm("" : "+r"(p));
+#endif
+  return p;
+}
+
+/// Keeps the compiler from moving memory accesses across this point (no
+/// instruction is emitted).
+[[gnu::always_inline]] inline void compiler_barrier() noexcept {
+#if defined(__GNUC__)
+  asm volatile("" ::: "memory");
+#endif
+}
+
+}  // namespace detail
 }  // namespace ctnn
 
 // Determinism guard for the few double-precision routines whose results must

@@ -141,6 +141,34 @@ double SigmoidTailMaxAbs() {
   return worst;
 }
 
+/// FNV-1a of the bits ActivateInPlace<sigmoid> gives for every 4,099th
+/// float bit pattern (NaNs left out: their payload is not part of the
+/// claim) and every 389th of ±[2^-10, 128), in 784-float rows: 1.8 million
+/// inputs. The inputs are bit patterns, not arithmetic: this code is
+/// compiled once per target, and a computed input could differ between
+/// targets by the compiler's FMA contraction.
+std::uint64_t SigmoidBitsHash() {
+  std::vector<float> v;
+  for (std::uint64_t u = 0; u <= 0xffffffffu; u += 4099) {
+    const float x = std::bit_cast<float>(static_cast<std::uint32_t>(u));
+    if (x == x) v.push_back(x);
+  }
+  for (std::uint32_t u = 0x3a800000u; u < 0x43000000u; u += 389) {
+    v.push_back(std::bit_cast<float>(u));
+    v.push_back(std::bit_cast<float>(u | 0x80000000u));
+  }
+  alignas(64) float buf[ctnn::padded(784)];
+  std::uint64_t h = 0xcbf29ce484222325u;
+  for (std::size_t start = 0; start < v.size(); start += 784) {
+    const std::size_t m = std::min<std::size_t>(784, v.size() - start);
+    std::fill(buf, buf + ctnn::padded(784), 0.0f);
+    std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(start), m, buf);
+    k::ActivateInPlace<ctnn::sigmoid>(buf, ctnn::padded(m));
+    for (std::size_t i = 0; i < m; ++i) h = (h ^ std::bit_cast<std::uint32_t>(buf[i])) * 0x100000001b3u;
+  }
+  return h;
+}
+
 /// softmax kernel vs reference at one size, including huge logits.
 template <std::size_t n>
 void SoftmaxCompareOne(Compare& c, ctnn::rng& g) {
@@ -524,6 +552,7 @@ HWY_EXPORT(ReluMaxUlp);
 HWY_EXPORT(LeakyMaxUlp);
 HWY_EXPORT(IdentityMaxUlp);
 HWY_EXPORT(SigmoidTailMaxAbs);
+HWY_EXPORT(SigmoidBitsHash);
 HWY_EXPORT(EluMaxUlp);
 HWY_EXPORT(SiluMaxUlp);
 HWY_EXPORT(GeluMaxRel);
@@ -566,6 +595,24 @@ TEST_CASE("kernels: sigmoid within 3 ulp of the oracle", "[kernels][activation]"
     CHECK(n > 20000);
     CHECK(ulp <= 3);
     CHECK(HWY_DYNAMIC_DISPATCH(SigmoidTailMaxAbs)() <= 1e-37);
+  });
+}
+
+// The sigmoid uses only correctly rounded operations and fused multiply-adds
+// (activation-inl.hpp), so every target with an FMA — AVX2, AVX-512, NEON,
+// SVE, and SCALAR/EMU128 through std::fma — gives the same bits, and SSE4 and
+// SSSE3, whose multiply-add is a multiply and an add, give one other set.
+// The hashes are those the x86 targets (g++ 12 and clang 16) and aarch64's
+// NEON, SVE, SVE2 and SCALAR (under qemu) gave when this was written; a
+// change of the sigmoid's algorithm changes them.
+TEST_CASE("kernels: sigmoid gives the same bits on every target with FMA", "[kernels][activation][bits]") {
+  static constexpr std::uint64_t kFused = 0x52e4a8297772fea7u, kUnfused = 0x0db3b4a27c7b7d26u;
+  ForEachTarget([] {
+    const std::int64_t t = HWY_DYNAMIC_DISPATCH(CurrentTarget)();
+    const bool unfused = t == HWY_SSE4 || t == HWY_SSSE3;
+    const std::uint64_t h = HWY_DYNAMIC_DISPATCH(SigmoidBitsHash)();
+    INFO("hash 0x" << std::hex << h << (unfused ? " (no FMA)" : ""));
+    CHECK(h == (unfused ? kUnfused : kFused));
   });
 }
 

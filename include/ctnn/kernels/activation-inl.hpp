@@ -92,8 +92,11 @@ HWY_INLINE V ExpKeepNaN(D d, V x) {
 /// Highway's coefficients (three FMA levels after r² instead of five), and
 /// 2^n by the exponent bits. Results below 2^-126 (x < −87.3, where
 /// 1 + e = 1) scale by 2^(n+64) and divide by 2^64: rounded once into the
-/// subnormals. Only correctly rounded operations: the same bits on every
-/// target. Every float: ≤ 3 ulp (tools/accuracy/tanh_ulp.cpp). 25 → 15 ns
+/// subnormals. Only correctly rounded operations and FMAs: the same bits on
+/// every target with an FMA (SCALAR and EMU128 too, through std::fma);
+/// SSE4 and SSSE3 round the products separately (tests/kernels checks both
+/// with a hash of 1.8 million results per target). Every float: ≤ 3 ulp
+/// (tools/accuracy/tanh_ulp.cpp). 25 → 15 ns
 /// of S1's 53 ns on an Intel AVX-512 core (g++ 12).
 template <class D, class V>
 HWY_INLINE V Activate(D d, V v, sigmoid) {
@@ -136,22 +139,32 @@ HWY_INLINE V Activate(D d, V v, sigmoid) {
 /// the all-target tests in tests/kernels check samples on every target).
 /// Twelve FMAs, a divide and a reciprocal estimate in two independent
 /// chains: about half the work of the Expm1-based form it replaces (S3).
+/// With kActivationPassApart the constants are read from memory as
+/// multiply-add operands instead of being held in registers.
 template <class D, class V>
 HWY_INLINE V TanhRational(D d, V x) {
-  const V c = hn::Set(d, 9.02f);
+  // The clamp, then P's and Q's coefficients, highest degree first.
+  alignas(16) static constexpr float kCoefficients[] = {
+      9.02f,           -1.220357496e-11f, 3.058518061e-08f, 2.800752918e-05f,
+      3.868331201e-03f, 1.367991716e-01f, 1.287371333e-06f, 3.938637092e-04f,
+      2.724585123e-02f, 4.701324999e-01f};
+  const float* HWY_RESTRICT k = kCoefficients;
+  if constexpr (kActivationPassApart) k = detail::opaque(k);
+  const V one = hn::Set(d, 1.0f);
+  const V c = hn::Set(d, k[0]);
   const V xc = hn::Min(hn::Max(x, hn::Neg(c)), c);
   const V t = hn::Mul(xc, xc);
-  V p = hn::Set(d, -1.220357496e-11f);
-  p = Fma(p, t, hn::Set(d, 3.058518061e-08f));
-  p = Fma(p, t, hn::Set(d, 2.800752918e-05f));
-  p = Fma(p, t, hn::Set(d, 3.868331201e-03f));
-  p = Fma(p, t, hn::Set(d, 1.367991716e-01f));
-  p = Fma(p, t, hn::Set(d, 1.0f));
-  V q = hn::Set(d, 1.287371333e-06f);
-  q = Fma(q, t, hn::Set(d, 3.938637092e-04f));
-  q = Fma(q, t, hn::Set(d, 2.724585123e-02f));
-  q = Fma(q, t, hn::Set(d, 4.701324999e-01f));
-  q = Fma(q, t, hn::Set(d, 1.0f));
+  V p = hn::Set(d, k[1]);
+  p = Fma(p, t, hn::Set(d, k[2]));
+  p = Fma(p, t, hn::Set(d, k[3]));
+  p = Fma(p, t, hn::Set(d, k[4]));
+  p = Fma(p, t, hn::Set(d, k[5]));
+  p = Fma(p, t, one);
+  V q = hn::Set(d, k[6]);
+  q = Fma(q, t, hn::Set(d, k[7]));
+  q = Fma(q, t, hn::Set(d, k[8]));
+  q = Fma(q, t, hn::Set(d, k[9]));
+  q = Fma(q, t, one);
   const V xp = hn::Mul(xc, p);
   const V xp_err = Fms(xc, p, xp);  // x·p − xp, exact with an FMA
   const V r = hn::Div(xp, q);

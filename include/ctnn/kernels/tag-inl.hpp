@@ -30,6 +30,8 @@
 #include "ctnn/config.hpp"
 #include "ctnn/kernels/fma-inl.hpp"
 
+#include <cstddef>
+
 // No HWY_BEFORE_NAMESPACE here: the region declares no function, and clang
 // warns about a target attribute pushed over a region that uses none.
 namespace ctnn::HWY_NAMESPACE {
@@ -41,6 +43,33 @@ using FloatTag = hn::CappedTag<float, pad_floats>;
 using FloatTag = hn::ScalableTag<float>;
 static_assert(hn::MaxLanes(FloatTag()) <= pad_floats && pad_floats % hn::MaxLanes(FloatTag()) == 0,
               "ctnn: a vector must hold a divisor of ctnn::pad_floats floats");
+#endif
+
+/// Vector registers of the target: 16 on x86 before AVX-512 (AVX2, SSE4,
+/// SSSE3), 32 on AVX-512, NEON and SVE. Accumulator counts follow from it.
+inline constexpr std::size_t kVectorRegisters =
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_AVX3 && HWY_TARGET != HWY_AVX3_DL
+    16;
+#else
+    32;
+#endif
+
+/// Whether a small layer computes its activation in a pass of its own, after
+/// all of its sums are stored, with its input and the activation's
+/// constants read from memory (detail::opaque). True for clang on AVX2:
+/// there clang 16 forwards the previous layer's output into the broadcasts
+/// as register shuffles, hoists the activation's constants and interleaves
+/// the activation with the multiply-add chains, and 16 registers do not
+/// hold all of it, so it spills accumulators on the chain (S3
+/// 8-32-32-32-1 tanh on an AVX2 Zen 3: 265-278 → 148 ns; g++ 12 schedules
+/// it well either way: 138-140 ns). On SSE4 (16 registers, 4 lanes) it made
+/// no difference to S3 and S1 was 5 % slower, so it stays off there. The
+/// results are the same bits either way; only the schedule differs.
+inline constexpr bool kActivationPassApart =
+#if defined(__clang__) && HWY_TARGET == HWY_AVX2
+    true;
+#else
+    false;
 #endif
 
 /// Passed first to every per-layer kernel (LayerForward, LayerForwardBatch,

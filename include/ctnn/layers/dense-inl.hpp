@@ -68,7 +68,7 @@ HWY_INLINE V PairwiseSum(const V (&acc)[S][NV], std::size_t k) {
 /// vectors). With 32 registers (AVX-512) and g++, blocks of 4 or more
 /// vectors aim for 16: S3's 32→32 layers on 256-bit vectors then run 4
 /// chains of 8 FMAs per vector instead of 2 of 16. Measured on an Intel
-/// AVX-512 core, g++ 12: S3 126 → 120 ns, S2 114 → 110 ns; S1's 2-vector
+/// AVX-512 core, g++ 12: S3 128 → 119 ns, S2 111 → 110 ns; S1's 2-vector
 /// 16→16 layer was slower with 16 (47 vs 45 ns), so it keeps 8; clang 16's
 /// S3 was slower with 16 (125 → 145 ns), so clang keeps 8 everywhere.
 /// AVX2 has 16 registers, which 16 accumulators would fill.
@@ -84,14 +84,17 @@ inline constexpr std::size_t kBroadcastChains =
 /// Σ_i x[i]·W[i][block] with x[i] broadcast. Blocks of fewer than
 /// kBroadcastChains vectors split the sum over i into S interleaved partial
 /// sums (i mod S), added at the end — 16→16 runs 4 chains of 4 FMAs each
-/// instead of 2 chains of 16.
+/// instead of 2 chains of 16. With kActivationPassApart the activation
+/// runs over the stored sums afterwards.
 template <std::size_t In, std::size_t NV, class Act, class D, class WT>
 HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_RESTRICT b,
                                const float* HWY_RESTRICT x, float* HWY_RESTRICT y) {
   using V = hn::Vec<D>;
   constexpr std::size_t N = hn::MaxLanes(D());
-  constexpr std::size_t want = NV >= kBroadcastChains<NV> ? 1 : kBroadcastChains<NV> / NV;
+  constexpr std::size_t want = kBroadcastChains<NV> / NV > 1 ? kBroadcastChains<NV> / NV : 1;
   constexpr std::size_t S = want < In ? want : In;  // partial sums per output vector
+  constexpr bool apart = kActivationPassApart && Act::elementwise;
+  if constexpr (kActivationPassApart) x = detail::opaque(x);  // broadcast from memory
   V acc[S][NV];
   CTNN_UNROLL_ALL
   for (std::size_t k = 0; k < NV; ++k) {
@@ -121,11 +124,16 @@ HWY_INLINE void BroadcastBlock(D d, const WT* HWY_RESTRICT w, const float* HWY_R
   CTNN_UNROLL_ALL
   for (std::size_t k = 0; k < NV; ++k) {
     const V sum = PairwiseSum<0, S>(acc, k);
-    if constexpr (Act::elementwise) {
+    if constexpr (Act::elementwise && !apart) {
       hn::Store(Activate(d, sum, Act{}), d, y + k * N);
     } else {
       hn::Store(sum, d, y + k * N);
     }
+  }
+  if constexpr (apart) {
+    detail::compiler_barrier();
+    CTNN_UNROLL_ALL
+    for (std::size_t k = 0; k < NV; ++k) hn::Store(Activate(d, hn::Load(d, y + k * N), Act{}), d, y + k * N);
   }
 }
 

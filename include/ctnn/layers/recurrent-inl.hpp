@@ -178,14 +178,9 @@ HWY_INLINE void RecurrentStep(const recurrent_layer<Cell, In, H>& layer,
 }
 
 #else
-/// Accumulators a step may keep in registers (of 32 on AVX-512 and NEON,
-/// 16 on AVX2 and SSE4).
-inline constexpr std::size_t kRecurrentRegisters =
-#if HWY_ARCH_X86 && HWY_TARGET != HWY_AVX3 && HWY_TARGET != HWY_AVX3_DL
-    12;
-#else
-    24;
-#endif
+/// Accumulators a step may keep in registers: three quarters of them (24
+/// of 32 on AVX-512 and NEON, 12 of 16 on AVX2 and SSE4).
+inline constexpr std::size_t kRecurrentRegisters = kVectorRegisters / 4 * 3;
 
 /// acc[g·P + p] += h_j · row[g·Hp + p·N]: one hidden unit's row of W_hh
 /// for G gates × P vectors.

@@ -53,10 +53,11 @@ HWY_INLINE void GemmTile(D d, std::size_t K, const float* HWY_RESTRICT A, std::s
   }
   // clang 16 unrolls this loop by 8 and then spills the accumulators of a
   // 16-register target (952 spill and reload instructions in Gemm on AVX2);
-  // two iterations at a time stay in registers, as g++'s unrolled-once loop
-  // does. T1 (clang, AVX2 Zen 3): 1.29-1.42 → 0.88-0.89 ms per batch. SSE4
-  // follows by register count (not measured); AVX-512 has 32 registers and
-  // keeps clang's choice. The same operations in the same order either way.
+  // unrolled by 2 they stay in registers, as in g++'s loop (not unrolled).
+  // T1 (clang, AVX2 Zen 3, medians of 5): 1.48-1.59 → 0.91-0.97 ms per
+  // batch. SSE4 follows by register count (not measured); AVX-512 has 32
+  // registers and keeps clang's choice. The same operations in the same
+  // order either way.
 #if defined(__clang__) && HWY_ARCH_X86 && HWY_TARGET != HWY_AVX3 && HWY_TARGET != HWY_AVX3_DL
 #pragma clang loop unroll_count(2)
 #endif

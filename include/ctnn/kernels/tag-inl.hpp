@@ -61,8 +61,8 @@ inline constexpr std::size_t kVectorRegisters =
 /// as register shuffles, hoists the activation's constants and interleaves
 /// the activation with the multiply-add chains, and 16 registers do not
 /// hold all of it, so it spills accumulators on the chain (S3
-/// 8-32-32-32-1 tanh on an AVX2 Zen 3: 265-278 → 148 ns; g++ 12 schedules
-/// it well either way: 138-140 ns). On SSE4 (16 registers, 4 lanes) it made
+/// 8-32-32-32-1 tanh on an AVX2 Zen 3, bench medians: 259-288 → 156-169 ns;
+/// g++ 12 schedules it well either way: 138-142 ns). On SSE4 (16 registers, 4 lanes) it made
 /// no difference to S3 and S1 was 5 % slower, so it stays off there. The
 /// results are the same bits either way; only the schedule differs.
 inline constexpr bool kActivationPassApart =
